@@ -1,0 +1,67 @@
+// Runs every suite (Vitest's projects, then Playwright's end-to-end tests) and prints the
+// one totals line CI reads: "N passed, N failed". Exits non-zero when anything failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const OUT_DIR = 'test-results';
+const VITEST_JSON = `${OUT_DIR}/vitest.json`;
+const PLAYWRIGHT_JSON = `${OUT_DIR}/playwright.json`;
+
+mkdirSync(OUT_DIR, { recursive: true });
+rmSync(VITEST_JSON, { force: true });
+rmSync(PLAYWRIGHT_JSON, { force: true });
+
+function run(command, args, env = {}) {
+  console.log(`\n$ ${command} ${args.join(' ')}`);
+  return spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status;
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+const vitestStatus = run('npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${VITEST_JSON}`,
+]);
+const vitest = readJson(VITEST_JSON);
+if (vitest) {
+  passed += vitest.numPassedTests;
+  failed += vitest.numFailedTests;
+  skipped += vitest.numPendingTests + vitest.numTodoTests;
+  // A suite that fails to load counts no test but is still a failure.
+  if (vitestStatus !== 0 && vitest.numFailedTests === 0) failed += 1;
+} else {
+  console.error('Vitest wrote no results: counting the run as one failure.');
+  failed += 1;
+}
+
+if (existsSync('playwright.config.ts')) {
+  const playwrightStatus = run('npx', ['playwright', 'test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_JSON,
+  });
+  const playwright = readJson(PLAYWRIGHT_JSON);
+  if (playwright?.stats) {
+    passed += playwright.stats.expected + playwright.stats.flaky;
+    failed += playwright.stats.unexpected;
+    skipped += playwright.stats.skipped;
+    if (playwrightStatus !== 0 && playwright.stats.unexpected === 0) failed += 1;
+  } else {
+    console.error('Playwright wrote no results: counting the run as one failure.');
+    failed += 1;
+  }
+}
+
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,46 @@
+// The chat app's data model, shared by the state modules (which build it from stream
+// events) and the components (which render it). Plain data: no behaviour here.
+
+/** Where one of the user's own messages is on its way to the server. */
+export type DeliveryStatus = 'pending' | 'confirmed' | 'failed';
+
+/** One chat message as the timeline shows it. */
+export interface ChatMessage {
+  type: 'message';
+  /** Stable list key: `o{offset}` once stored, `c{clientId}` while only local. */
+  key: string;
+  /** Stream offset; null while the message has not been stored yet. */
+  offset: number | null;
+  userId: string;
+  /** Untrusted text, rendered as text only. */
+  text: string;
+  /** When it was written, in epoch milliseconds (author's clock, else server's). */
+  sentAtMs: number;
+  /** Written by this user (same user_id). */
+  own: boolean;
+  status: DeliveryStatus;
+  /** The client message id the sender put in the payload, if any. */
+  clientId?: string;
+  /** Why publishing failed, when status is 'failed'. */
+  error?: string;
+}
+
+/** A quiet line such as "Alice joined". */
+export interface SystemLine {
+  type: 'system';
+  key: string;
+  offset: number;
+  kind: 'joined' | 'left';
+  userId: string;
+  atMs: number;
+}
+
+export type TimelineEntry = ChatMessage | SystemLine;
+
+/** A user seen in a room, from presence events. */
+export interface OnlineUser {
+  userId: string;
+  /** Last time the user announced presence, epoch ms. */
+  lastSeenMs: number;
+  own: boolean;
+}

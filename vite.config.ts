@@ -1,0 +1,76 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { defineConfig, type Plugin } from 'vite';
+import { viteSingleFile } from 'vite-plugin-singlefile';
+
+/** Synap's own default address: what a built copy talks to unless the user picks another. */
+const SYNAP_DEFAULT_URL = 'http://localhost:15500';
+const STANDIN_PREFERRED_PORT = 15500;
+
+/**
+ * Under `npm run dev` the app comes with the local Synap stand-in, so a fresh clone is
+ * ready to chat with one command. SYNAP_URL points the dev server at a real Synap instead.
+ */
+function embeddedStandin(): Plugin {
+  let url = process.env.SYNAP_URL ?? SYNAP_DEFAULT_URL;
+  return {
+    name: 'synap-embedded-standin',
+    apply: 'serve',
+    async config() {
+      if (process.env.SYNAP_URL || process.env.VITEST) return;
+      const { startSynapStandin } = await import('./test/standin/server');
+      const options = { host: '127.0.0.1', testControls: true };
+      const standin = await startSynapStandin({ ...options, port: STANDIN_PREFERRED_PORT }).catch(
+        () => startSynapStandin({ ...options, port: 0 }),
+      );
+      url = standin.url;
+      console.log(`  Synap stand-in: ${url}`);
+      const stop = () => void standin.close();
+      process.once('exit', stop);
+      return { define: { __SYNAP_DEFAULT_URL__: JSON.stringify(url) } };
+    },
+  };
+}
+
+export default defineConfig(({ command }) => ({
+  base: './',
+  define: {
+    __SYNAP_DEFAULT_URL__: JSON.stringify(
+      command === 'build' ? (process.env.SYNAP_URL ?? SYNAP_DEFAULT_URL) : SYNAP_DEFAULT_URL,
+    ),
+  },
+  plugins: [
+    svelte(),
+    embeddedStandin(),
+    // One self-contained index.html: module scripts from separate files do not load over file://.
+    command === 'build' ? viteSingleFile() : null,
+  ],
+  build: { target: 'es2022' },
+  test: {
+    expect: { requireAssertions: true },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'contract',
+          include: ['test/contract/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        plugins: [svelteTesting()],
+        test: {
+          name: 'component',
+          include: ['test/component/**/*.test.ts', 'test/state/**/*.test.ts'],
+          environment: 'jsdom',
+          setupFiles: ['test/component/setup.ts'],
+        },
+      },
+    ],
+  },
+}));
