@@ -1,0 +1,172 @@
+// The seed's chat conventions: event names and payloads, read tolerantly and written
+// exactly as the seed's publishers write them (data = a JSON string of the payload).
+import type { StreamEvent } from './synap-rest';
+
+export const CHAT_EVENT = {
+  message: 'message',
+  typing: 'typing',
+  joined: 'user_joined',
+  left: 'user_left',
+} as const;
+
+/** Longer user ids are refused as malformed: nobody's display name is that long. */
+export const MAX_USER_ID_CHARS = 128;
+/** Longer texts are cut for display rather than dropped, so nothing sent is lost outright. */
+export const MAX_DISPLAYED_MESSAGE_CHARS = 20_000;
+/**
+ * A number below this is taken as Unix seconds (Python's time.time()), above it as
+ * milliseconds (Date.now()): 1e11 s is the year 5138, 1e11 ms is 1973.
+ */
+const SECONDS_MS_BOUNDARY = 1e11;
+
+interface EventBase {
+  offset: number;
+  userId: string;
+  /** The author's timestamp in epoch ms, or the server's when the author gave none. */
+  sentAtMs: number;
+  /** When the server stored it, epoch ms. */
+  serverAtMs: number;
+}
+
+export type ChatEvent =
+  | (EventBase & { kind: 'message'; text: string; clientId: string | null })
+  | (EventBase & { kind: 'typing'; isTyping: boolean })
+  /** `heartbeat`: a periodic re-announce that keeps presence fresh, not a new arrival. */
+  | (EventBase & { kind: 'joined'; heartbeat: boolean })
+  | (EventBase & { kind: 'left' });
+
+/** Reads a timestamp in seconds or milliseconds (number, numeric string or ISO text) as epoch ms. */
+export function toEpochMs(value: unknown): number | null {
+  let number: number;
+  if (typeof value === 'number') number = value;
+  else if (typeof value === 'string' && value.trim() !== '') {
+    number = Number(value);
+    if (!Number.isFinite(number)) {
+      const parsed = Date.parse(value);
+      return Number.isFinite(parsed) ? parsed : null;
+    }
+  } else return null;
+  if (!Number.isFinite(number) || number <= 0) return null;
+  return Math.round(number < SECONDS_MS_BOUNDARY ? number * 1000 : number);
+}
+
+/** The payload as an object, whether `data` holds a JSON string (the seed's way) or an object. */
+function payloadOf(data: unknown): Record<string, unknown> | null {
+  let value = data;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return null;
+    }
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+function readUserId(payload: Record<string, unknown>): string | null {
+  const raw = payload.user_id;
+  const userId = typeof raw === 'number' ? String(raw) : raw;
+  if (typeof userId !== 'string') return null;
+  const trimmed = userId.trim();
+  return trimmed && trimmed.length <= MAX_USER_ID_CHARS ? trimmed : null;
+}
+
+export type DecodeResult =
+  | { ok: true; event: ChatEvent }
+  /** An event type this app does not show (not an error: other apps share streams). */
+  | { ok: false; reason: 'ignored' }
+  | { ok: false; reason: 'malformed'; detail: string };
+
+/** Decodes one stream event into a chat event; never throws. */
+export function decodeChatEvent(event: StreamEvent): DecodeResult {
+  const known = Object.values(CHAT_EVENT) as string[];
+  if (!known.includes(event.event)) return { ok: false, reason: 'ignored' };
+  const payload = payloadOf(event.data);
+  if (!payload) return { ok: false, reason: 'malformed', detail: 'data is not a JSON object' };
+  const userId = readUserId(payload);
+  if (!userId) return { ok: false, reason: 'malformed', detail: 'user_id is missing or invalid' };
+  const serverAtMs = toEpochMs(event.timestamp) ?? Date.now();
+  const base: EventBase = {
+    offset: event.offset,
+    userId,
+    sentAtMs: toEpochMs(payload.timestamp) ?? serverAtMs,
+    serverAtMs,
+  };
+  switch (event.event) {
+    case CHAT_EVENT.message: {
+      if (typeof payload.message !== 'string') {
+        return { ok: false, reason: 'malformed', detail: 'message is not text' };
+      }
+      const text =
+        payload.message.length > MAX_DISPLAYED_MESSAGE_CHARS
+          ? `${payload.message.slice(0, MAX_DISPLAYED_MESSAGE_CHARS)}…`
+          : payload.message;
+      const clientId = typeof payload.client_id === 'string' ? payload.client_id : null;
+      return { ok: true, event: { ...base, kind: 'message', text, clientId } };
+    }
+    case CHAT_EVENT.typing:
+      return { ok: true, event: { ...base, kind: 'typing', isTyping: payload.is_typing === true } };
+    case CHAT_EVENT.joined:
+      return {
+        ok: true,
+        event: { ...base, kind: 'joined', heartbeat: payload.heartbeat === true },
+      };
+    default:
+      return { ok: true, event: { ...base, kind: 'left' } };
+  }
+}
+
+export interface Publication {
+  event: string;
+  /** A JSON string, as the seed's publishers send and its consumers JSON.parse. */
+  data: string;
+}
+
+export function messagePublication(
+  userId: string,
+  text: string,
+  clientId: string,
+  nowMs = Date.now(),
+): Publication {
+  return {
+    event: CHAT_EVENT.message,
+    data: JSON.stringify({ user_id: userId, message: text, timestamp: nowMs, client_id: clientId }),
+  };
+}
+
+export function typingPublication(
+  userId: string,
+  isTyping: boolean,
+  nowMs = Date.now(),
+): Publication {
+  return {
+    event: CHAT_EVENT.typing,
+    data: JSON.stringify({ user_id: userId, is_typing: isTyping, timestamp: nowMs }),
+  };
+}
+
+/** `heartbeat` marks a periodic re-announce; the seed's readers simply ignore the extra field. */
+export function presencePublication(
+  kind: 'joined' | 'left',
+  userId: string,
+  options: { heartbeat?: boolean; nowMs?: number } = {},
+): Publication {
+  const payload: Record<string, unknown> = {
+    user_id: userId,
+    timestamp: options.nowMs ?? Date.now(),
+  };
+  if (options.heartbeat) payload.heartbeat = true;
+  return {
+    event: kind === 'joined' ? CHAT_EVENT.joined : CHAT_EVENT.left,
+    data: JSON.stringify(payload),
+  };
+}
+
+/** A client message id: unique enough to recognise one's own echo among everyone's messages. */
+export function newClientId(random: () => number = Math.random): string {
+  const uuid = globalThis.crypto?.randomUUID?.();
+  if (uuid) return uuid;
+  return `${Date.now().toString(36)}-${Math.floor(random() * 2 ** 52).toString(36)}`;
+}

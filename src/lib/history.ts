@@ -1,0 +1,75 @@
+// Loading a room's past over REST consume, newest first: the socket would replay it at
+// 100 events per 100 ms, REST hands over a page at once.
+import { SynapError, type StreamEvent, type SynapRest } from './synap-rest';
+
+export const HISTORY_PAGE_EVENTS = 250;
+
+export interface HistoryRequest {
+  rest: SynapRest;
+  room: string;
+  subscriberId: string;
+  /** Load events before this offset. */
+  beforeOffset: number;
+  /** The earliest offset the room still has, if known (stats.min_offset). */
+  earliestOffset?: number;
+  /** Stop once this many events pass `countsAsMessage`... */
+  minMessages: number;
+  /** ...and the loaded range reaches back to this offset (e.g. the read marker). */
+  reachBackTo?: number;
+  /** Never scan more than this many events in one call. */
+  maxEvents: number;
+  countsAsMessage: (event: StreamEvent) => boolean;
+  pageEvents?: number;
+}
+
+export interface HistoryPage {
+  /** In offset order. */
+  events: StreamEvent[];
+  /** Where a further call continues (its `beforeOffset`). */
+  before: number;
+  /** Nothing older is retained. */
+  reachedStart: boolean;
+  /** The earliest retained offset, as far as we learnt it. */
+  earliestOffset: number;
+  malformed: number;
+}
+
+export async function loadHistory(request: HistoryRequest): Promise<HistoryPage> {
+  const pageEvents = request.pageEvents ?? HISTORY_PAGE_EVENTS;
+  let earliest = Math.max(0, request.earliestOffset ?? 0);
+  let before = request.beforeOffset;
+  let messages = 0;
+  let scanned = 0;
+  let malformed = 0;
+  const pages: StreamEvent[][] = [];
+  while (before > earliest && scanned < request.maxEvents) {
+    const from = Math.max(earliest, before - pageEvents);
+    let page;
+    try {
+      page = await request.rest.consume(request.room, request.subscriberId, from, before - from);
+    } catch (error) {
+      if (error instanceof SynapError && error.kind === 'offset_out_of_range') {
+        // Evicted since we last looked: the earliest offset moved up.
+        const moved = error.earliestOffset ?? before;
+        if (moved <= earliest) throw error;
+        earliest = moved;
+        continue;
+      }
+      throw error;
+    }
+    malformed += page.malformed;
+    const events = page.events.filter((event) => event.offset >= from && event.offset < before);
+    pages.unshift(events);
+    messages += events.filter(request.countsAsMessage).length;
+    scanned += before - from;
+    before = from;
+    if (messages >= request.minMessages && before <= (request.reachBackTo ?? before)) break;
+  }
+  return {
+    events: pages.flat(),
+    before,
+    reachedStart: before <= earliest,
+    earliestOffset: earliest,
+    malformed,
+  };
+}

@@ -1,0 +1,105 @@
+// The user's own messages on their way to the server: sent one at a time so they keep
+// their order, kept when publishing fails so nothing typed is lost, and removed when the
+// message's own echo comes back through the stream.
+import { Emitter } from './emitter';
+import { newClientId } from './chat-events';
+
+export interface OutgoingMessage {
+  clientId: string;
+  text: string;
+  createdAtMs: number;
+  status: 'pending' | 'failed';
+  error?: string;
+}
+
+export interface OutboxEvents {
+  /** The list of messages not yet confirmed changed. */
+  change: readonly OutgoingMessage[];
+}
+
+export type PublishMessage = (message: OutgoingMessage) => Promise<unknown>;
+
+export class Outbox extends Emitter<OutboxEvents> {
+  #items: OutgoingMessage[] = [];
+  #queue: Promise<void> = Promise.resolve();
+  readonly #publish: PublishMessage;
+  readonly #now: () => number;
+
+  constructor(publish: PublishMessage, now: () => number = Date.now) {
+    super();
+    this.#publish = publish;
+    this.#now = now;
+  }
+
+  get items(): readonly OutgoingMessage[] {
+    return this.#items;
+  }
+
+  /** Queues a message and returns it at once, as pending. */
+  send(text: string, clientId: string = newClientId()): OutgoingMessage {
+    const message: OutgoingMessage = {
+      clientId,
+      text,
+      createdAtMs: this.#now(),
+      status: 'pending',
+    };
+    this.#items = [...this.#items, message];
+    this.#changed();
+    this.#enqueue(clientId);
+    return message;
+  }
+
+  retry(clientId: string): void {
+    const message = this.#find(clientId);
+    if (!message || message.status !== 'failed') return;
+    this.#update(clientId, { status: 'pending', error: undefined });
+    this.#enqueue(clientId);
+  }
+
+  discard(clientId: string): void {
+    const before = this.#items.length;
+    this.#items = this.#items.filter((item) => item.clientId !== clientId);
+    if (this.#items.length !== before) this.#changed();
+  }
+
+  /** The echo arrived: the message is stored. Returns whether it was one of ours. */
+  confirm(clientId: string): boolean {
+    const before = this.#items.length;
+    this.#items = this.#items.filter((item) => item.clientId !== clientId);
+    if (this.#items.length === before) return false;
+    this.#changed();
+    return true;
+  }
+
+  #find(clientId: string): OutgoingMessage | undefined {
+    return this.#items.find((item) => item.clientId === clientId);
+  }
+
+  #update(clientId: string, patch: Partial<OutgoingMessage>): void {
+    this.#items = this.#items.map((item) =>
+      item.clientId === clientId ? { ...item, ...patch } : item,
+    );
+    this.#changed();
+  }
+
+  #enqueue(clientId: string): void {
+    this.#queue = this.#queue.then(async () => {
+      const message = this.#find(clientId);
+      // Discarded, or its echo already came back while it waited its turn.
+      if (!message || message.status !== 'pending') return;
+      try {
+        await this.#publish(message);
+      } catch (error) {
+        if (!this.#find(clientId)) return;
+        this.#update(clientId, {
+          status: 'failed',
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    });
+  }
+
+  #changed(): void {
+    this.emit('change', this.#items);
+  }
+}

@@ -1,0 +1,97 @@
+// localStorage that never breaks the app: storage that throws on access (privacy modes,
+// sandboxed frames), is full, or holds corrupted JSON falls back to memory, and the
+// reason is kept so the app can tell the user that settings will not survive a reload.
+
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+function defaultStorage(): StorageLike | null {
+  return globalThis.localStorage ?? null;
+}
+
+export class SafeStorage {
+  readonly #open: () => StorageLike | null;
+  readonly #memory = new Map<string, string>();
+  #problem: string | null = null;
+
+  /** `open` may throw (as `window.localStorage` does when storage is blocked). */
+  constructor(open: () => StorageLike | null = defaultStorage) {
+    this.#open = open;
+  }
+
+  /** Why the last write did not reach persistent storage, or null when all is well. */
+  get problem(): string | null {
+    return this.#problem;
+  }
+
+  #storage(): StorageLike | null {
+    try {
+      return this.#open();
+    } catch (error) {
+      this.#problem = `Storage is not available (${describe(error)}); settings last until the page closes.`;
+      return null;
+    }
+  }
+
+  getText(key: string): string | null {
+    if (this.#memory.has(key)) return this.#memory.get(key) ?? null;
+    try {
+      return this.#storage()?.getItem(key) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  setText(key: string, value: string): void {
+    const storage = this.#storage();
+    try {
+      if (!storage) throw new Error('no storage');
+      storage.setItem(key, value);
+      this.#memory.delete(key);
+      this.#problem = null;
+    } catch (error) {
+      this.#memory.set(key, value);
+      this.#problem ??= isQuotaError(error)
+        ? 'Browser storage is full: recent changes last until the page closes.'
+        : `Storage is not available (${describe(error)}); settings last until the page closes.`;
+    }
+  }
+
+  remove(key: string): void {
+    this.#memory.delete(key);
+    try {
+      this.#storage()?.removeItem(key);
+    } catch {
+      // Nothing stored that could be removed: nothing to do.
+    }
+  }
+
+  /** Parsed JSON, or null for a missing, corrupted or unreadable value (never throws). */
+  getJson(key: string): unknown {
+    const text = this.getText(key);
+    if (text === null) return null;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return null;
+    }
+  }
+
+  setJson(key: string, value: unknown): void {
+    this.setText(key, JSON.stringify(value));
+  }
+}
+
+function isQuotaError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'QuotaExceededError' || error.name === 'NS_ERROR_DOM_QUOTA_REACHED')
+  );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
