@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { defineConfig, type Plugin } from 'vite';
@@ -5,6 +6,11 @@ import { viteSingleFile } from 'vite-plugin-singlefile';
 
 /** Synap's own default address: what a built copy talks to unless the user picks another. */
 const SYNAP_DEFAULT_URL = 'http://localhost:15500';
+/**
+ * Component and state tests resolve packages for the browser (Svelte's client runtime), where
+ * `ws` is a stub; the tests that run the stand-in in-process need its Node build.
+ */
+const WS_NODE_ENTRY = createRequire(import.meta.url).resolve('ws');
 const STANDIN_PREFERRED_PORT = 15500;
 
 /**
@@ -64,6 +70,7 @@ export default defineConfig(({ command }) => ({
       {
         extends: true,
         plugins: [svelteTesting()],
+        resolve: { alias: [{ find: /^ws$/, replacement: WS_NODE_ENTRY }] },
         test: {
           name: 'component',
           include: ['test/component/**/*.test.ts', 'test/state/**/*.test.ts'],

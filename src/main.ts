@@ -1,6 +1,16 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { browserNetworkMonitor } from './lib/network-monitor';
+import { SafeStorage } from './lib/safe-storage';
+import { ChatApp } from './state/chat.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');
-export default mount(App, { target });
+
+const app = new ChatApp({
+  storage: new SafeStorage(),
+  defaultServerUrl: __SYNAP_DEFAULT_URL__,
+  network: browserNetworkMonitor(),
+});
+
+export default mount(App, { target, props: { app } });

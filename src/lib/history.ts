@@ -65,8 +65,19 @@ export async function loadHistory(request: HistoryRequest): Promise<HistoryPage>
     before = from;
     if (messages >= request.minMessages && before <= (request.reachBackTo ?? before)) break;
   }
+  let events = pages.flat();
+  // A page can overshoot: keep just the newest `minMessages` (and what reaches back far enough).
+  const messageOffsets = events.filter(request.countsAsMessage).map((event) => event.offset);
+  if (messageOffsets.length > request.minMessages) {
+    const newestKept = messageOffsets[messageOffsets.length - request.minMessages] ?? before;
+    const cutoff = Math.min(newestKept, request.reachBackTo ?? newestKept);
+    if (cutoff > before) {
+      events = events.filter((event) => event.offset >= cutoff);
+      before = cutoff;
+    }
+  }
   return {
-    events: pages.flat(),
+    events,
     before,
     reachedStart: before <= earliest,
     earliestOffset: earliest,

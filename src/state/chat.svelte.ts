@@ -1,0 +1,316 @@
+// The app as a whole: settings, the server, the joined rooms and which one is on screen.
+import { createContext } from 'svelte';
+import { CursorStore } from '../lib/cursor-store';
+import type { NetworkMonitor } from '../lib/network-monitor';
+import type { WebSocketConstructor } from '../lib/room-subscription';
+import { hashForRoom, roomIdFromHash, roomIdProblem, roomIdsFromStreams } from '../lib/room-names';
+import type { SafeStorage } from '../lib/safe-storage';
+import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
+import { SynapError, SynapRest, normaliseServerUrl } from '../lib/synap-rest';
+import { RoomState } from './room.svelte';
+import { SettingsStore, type ChatSettings } from './settings.svelte';
+
+/** The room a first run opens, so a new user lands somewhere to talk. */
+export const DEFAULT_ROOM_ID = 'general';
+/** How often the list of rooms on the server is re-read. */
+export const ROOM_LIST_REFRESH_MS = 30_000;
+const JOINED_KEY = 'synap-chat:joined:';
+
+export interface ChatAppOptions {
+  storage: SafeStorage;
+  defaultServerUrl: string;
+  fetch?: typeof fetch;
+  WebSocket?: WebSocketConstructor;
+  network?: NetworkMonitor | null;
+  livenessIntervalMs?: number;
+}
+
+export type Phase = 'setup' | 'chat';
+
+/** Explains a failed server check in words a user can act on. */
+export function describeServerError(error: unknown, serverUrl: string): string {
+  if (!(error instanceof SynapError)) return `Unexpected problem: ${String(error)}`;
+  switch (error.kind) {
+    case 'unauthorized':
+      return `${serverUrl} refused the API key (401 Unauthorized): enter a valid key.`;
+    case 'forbidden':
+      return `This API key is not allowed to do that on ${serverUrl} (403 Forbidden).`;
+    case 'network':
+      return `${error.message}. Check the address and that the server is running.`;
+    case 'bad_response':
+      return `${serverUrl} does not look like a Synap server: ${error.message}.`;
+    default:
+      return error.message;
+  }
+}
+
+export class ChatApp {
+  readonly settings: SettingsStore;
+  readonly #options: ChatAppOptions;
+  readonly #cursors: CursorStore;
+  readonly #readMarkers: CursorStore;
+
+  #phase = $state<Phase>('setup');
+  #setupError = $state<string | null>(null);
+  #busy = $state(false);
+  #rooms = $state.raw<RoomState[]>([]);
+  #activeId = $state<string | null>(null);
+  #serverRooms = $state.raw<string[]>([]);
+  #listError = $state<string | null>(null);
+  #joinError = $state<string | null>(null);
+  #rest: SynapRest | null = null;
+  #visible = true;
+  #listTimer: ReturnType<typeof setInterval> | null = null;
+
+  readonly activeRoom: RoomState | null = $derived(
+    this.#rooms.find((room) => room.id === this.#activeId) ?? null,
+  );
+  readonly available: string[] = $derived(
+    this.#serverRooms.filter((id) => !this.#rooms.some((room) => room.id === id)),
+  );
+  readonly totalUnread: number = $derived(
+    this.#rooms.reduce((sum, room) => sum + (room.active ? 0 : room.unread), 0),
+  );
+
+  constructor(options: ChatAppOptions) {
+    this.#options = options;
+    this.settings = new SettingsStore(options.storage, options.defaultServerUrl);
+    this.#cursors = new CursorStore(options.storage);
+    this.#readMarkers = new CursorStore(options.storage, 'synap-chat:read:');
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+  get setupError(): string | null {
+    return this.#setupError;
+  }
+  get busy(): boolean {
+    return this.#busy;
+  }
+  get rooms(): RoomState[] {
+    return this.#rooms;
+  }
+  get activeId(): string | null {
+    return this.#activeId;
+  }
+  get listError(): string | null {
+    return this.#listError;
+  }
+  get joinError(): string | null {
+    return this.#joinError;
+  }
+  /** Why settings and cursors may not survive a reload, if they may not. */
+  get storageProblem(): string | null {
+    return this.#options.storage.problem;
+  }
+
+  /** Starts with saved settings, if any; otherwise the first-run form shows. */
+  resume(initialRoom: string | null = null): void {
+    if (!this.settings.saved) return;
+    this.#start(this.settings.current, initialRoom);
+  }
+
+  /** Checks the server with these settings, then saves them and (re)starts the chat. */
+  async connect(settings: ChatSettings, initialRoom: string | null = null): Promise<boolean> {
+    this.#busy = true;
+    this.#setupError = null;
+    let serverUrl: string;
+    try {
+      serverUrl = normaliseServerUrl(settings.serverUrl);
+    } catch (error) {
+      this.#setupError = error instanceof Error ? error.message : String(error);
+      this.#busy = false;
+      return false;
+    }
+    const next = { ...settings, serverUrl, userId: settings.userId.trim() };
+    const rest = this.#makeRest(next);
+    try {
+      await rest.listRooms();
+    } catch (error) {
+      // A key limited to some rooms may not list them all: chatting can still work.
+      if (!(error instanceof SynapError && error.kind === 'forbidden')) {
+        this.#setupError = describeServerError(error, serverUrl);
+        this.#busy = false;
+        return false;
+      }
+    }
+    this.settings.save(next);
+    await this.#stopAll('await');
+    this.#start(next, initialRoom ?? this.#activeId);
+    this.#busy = false;
+    return true;
+  }
+
+  /** Back to the settings form (keeps the chat running until new settings are applied). */
+  openSettings(): void {
+    this.#phase = 'setup';
+  }
+
+  closeSettings(): void {
+    if (this.#rest) this.#phase = 'chat';
+  }
+
+  join(id: string): void {
+    const problem = roomIdProblem(id);
+    this.#joinError = problem;
+    if (problem) return;
+    if (!this.#rooms.some((room) => room.id === id)) {
+      const room = this.#createRoom(id);
+      if (!room) return;
+      this.#rooms = [...this.#rooms, room];
+      this.#saveJoined();
+      room.start();
+    }
+    this.select(id);
+  }
+
+  select(id: string): void {
+    if (!this.#rooms.some((room) => room.id === id)) return;
+    this.#activeId = id;
+    for (const room of this.#rooms) room.setActive(room.id === id, this.#visible);
+    if (typeof location !== 'undefined' && location.hash !== hashForRoom(id)) {
+      history.replaceState(null, '', hashForRoom(id));
+    }
+  }
+
+  async leave(id: string): Promise<void> {
+    const room = this.#rooms.find((candidate) => candidate.id === id);
+    if (!room) return;
+    this.#rooms = this.#rooms.filter((candidate) => candidate !== room);
+    this.#saveJoined();
+    if (this.#activeId === id) {
+      const next = this.#rooms[0];
+      if (next) this.select(next.id);
+      else this.#activeId = null;
+    }
+    await room.leave();
+    void this.refreshRoomList();
+  }
+
+  async refreshRoomList(): Promise<void> {
+    const rest = this.#rest;
+    if (!rest) return;
+    try {
+      const streams = await rest.listRooms();
+      if (rest !== this.#rest) return;
+      this.#serverRooms = roomIdsFromStreams(this.settings.current.roomPrefix, streams);
+      this.#listError = null;
+    } catch (error) {
+      if (rest !== this.#rest) return;
+      this.#listError = describeServerError(error, rest.baseUrl);
+    }
+  }
+
+  /** The page is hidden or shown: messages only count as read while it is seen. */
+  setVisible(visible: boolean): void {
+    this.#visible = visible;
+    for (const room of this.#rooms) room.setActive(room.id === this.#activeId, visible);
+  }
+
+  /** The page is closing: say goodbye in every room (keepalive requests outlive the page). */
+  pageHidden(): void {
+    const { userId } = this.settings.current;
+    if (!userId) return;
+    for (const room of this.#rooms) void room.stop('keepalive');
+  }
+
+  /** Back from the back-forward cache: pick up where pagehide stopped. */
+  pageShown(): void {
+    if (this.#phase === 'chat' || this.#rest) this.#start(this.settings.current, this.#activeId);
+  }
+
+  /** A `#/room/{id}` link was followed. */
+  openHash(hash: string): void {
+    const id = roomIdFromHash(hash);
+    if (id && this.#rest) this.join(id);
+  }
+
+  dispose(): void {
+    void this.#stopAll('none');
+  }
+
+  // --- internals ----------------------------------------------------------------------
+  #makeRest(settings: ChatSettings): SynapRest {
+    return new SynapRest({
+      baseUrl: settings.serverUrl,
+      apiKey: settings.apiKey,
+      ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+    });
+  }
+
+  #joinedKey(settings: ChatSettings): string {
+    return `${JOINED_KEY}${JSON.stringify([settings.serverUrl, settings.userId, settings.roomPrefix])}`;
+  }
+
+  #saveJoined(): void {
+    this.#options.storage.setJson(
+      this.#joinedKey(this.settings.current),
+      this.#rooms.map((room) => room.id),
+    );
+  }
+
+  #loadJoined(settings: ChatSettings): string[] {
+    const stored = this.#options.storage.getJson(this.#joinedKey(settings));
+    if (!Array.isArray(stored)) return [];
+    return stored.filter(
+      (id): id is string => typeof id === 'string' && roomIdProblem(id) === null,
+    );
+  }
+
+  #start(settings: ChatSettings, initialRoom: string | null): void {
+    void this.#stopAll('none');
+    this.#rest = this.#makeRest(settings);
+    this.#phase = 'chat';
+    this.#setupError = null;
+    const joined = this.#loadJoined(settings);
+    if (joined.length === 0) joined.push(initialRoom ?? DEFAULT_ROOM_ID);
+    this.#rooms = joined.map((id) => this.#createRoom(id)).filter((room) => room !== null);
+    for (const room of this.#rooms) room.start();
+    this.#saveJoined();
+    const target = initialRoom ?? this.#activeId ?? this.#rooms[0]?.id ?? null;
+    if (target) this.join(target);
+    void this.refreshRoomList();
+    this.#listTimer = setInterval(() => void this.refreshRoomList(), ROOM_LIST_REFRESH_MS);
+  }
+
+  #createRoom(id: string): RoomState | null {
+    const rest = this.#rest;
+    if (!rest) return null;
+    const settings = this.settings.current;
+    return new RoomState(id, {
+      rest,
+      serverUrl: rest.baseUrl,
+      userId: settings.userId,
+      subscriberId: subscriberIdFor(settings.userId, deviceId(this.#options.storage)),
+      prefix: settings.roomPrefix,
+      cursors: this.#cursors,
+      readMarkers: this.#readMarkers,
+      network: this.#options.network ?? null,
+      ...(this.#options.WebSocket ? { WebSocket: this.#options.WebSocket } : {}),
+      ...(this.#options.livenessIntervalMs
+        ? { livenessIntervalMs: this.#options.livenessIntervalMs }
+        : {}),
+    });
+  }
+
+  async #stopAll(goodbye: 'none' | 'await'): Promise<void> {
+    if (this.#listTimer) clearInterval(this.#listTimer);
+    this.#listTimer = null;
+    const rooms = this.#rooms;
+    this.#rooms = [];
+    this.#rest = null;
+    await Promise.all(rooms.map((room) => room.stop(goodbye)));
+  }
+}
+
+const [getChatApp, setChatApp] = createContext<ChatApp>();
+
+/** Puts the app state in context for the component tree. */
+export function provideChatApp(app: ChatApp): ChatApp {
+  return setChatApp(app);
+}
+
+export function useChatApp(): ChatApp {
+  return getChatApp();
+}

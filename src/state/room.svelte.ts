@@ -1,0 +1,513 @@
+// One joined room: its timeline, unread count, typing, presence and connection, fed by a
+// RoomSubscription (live) and REST history (past), and the user's commands back to Synap.
+import type { ChatMessage, OnlineUser, TimelineEntry } from '../lib/chat-model';
+import {
+  decodeChatEvent,
+  messagePublication,
+  presencePublication,
+  typingPublication,
+  type ChatEvent,
+  type Publication,
+} from '../lib/chat-events';
+import type { CursorStore } from '../lib/cursor-store';
+import { loadHistory } from '../lib/history';
+import type { NetworkMonitor } from '../lib/network-monitor';
+import { Outbox, type OutgoingMessage } from '../lib/outbox';
+import { PRESENCE_HEARTBEAT_MS, PresenceTracker } from '../lib/presence-tracker';
+import {
+  RoomSubscription,
+  type SubscriptionState,
+  type WebSocketConstructor,
+} from '../lib/room-subscription';
+import { streamName } from '../lib/room-names';
+import {
+  SynapError,
+  publishToRoom,
+  type RoomStats,
+  type StreamEvent,
+  type SynapRest,
+} from '../lib/synap-rest';
+import { TypingTracker } from '../lib/typing-tracker';
+
+/** Messages shown at once when a room opens. */
+export const INITIAL_HISTORY_MESSAGES = 50;
+/** Messages added per "load earlier" step. */
+export const OLDER_PAGE_MESSAGES = 50;
+/** One history load never scans more events than this (typing events are most of a busy log). */
+export const MAX_HISTORY_SCAN_EVENTS = 5_000;
+/** Typing and presence expire on the clock, so the room re-reads them this often. */
+const CLOCK_TICK_MS = 1_000;
+
+export interface RoomDeps {
+  rest: SynapRest;
+  serverUrl: string;
+  userId: string;
+  subscriberId: string;
+  prefix: string;
+  cursors: CursorStore;
+  readMarkers: CursorStore;
+  network?: NetworkMonitor | null;
+  WebSocket?: WebSocketConstructor;
+  livenessIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface RoomNotice {
+  id: string;
+  kind: 'gap' | 'reset' | 'error';
+  text: string;
+}
+
+type Source = 'history' | 'replay' | 'live';
+
+function isMessageEvent(event: StreamEvent): boolean {
+  return event.event === 'message';
+}
+
+export class RoomState {
+  readonly id: string;
+  readonly stream: string;
+  readonly #deps: RoomDeps;
+  readonly #now: () => number;
+  readonly #subscription: RoomSubscription;
+  readonly #outbox: Outbox;
+  readonly #typing: TypingTracker;
+  readonly #presence: PresenceTracker;
+
+  #entries = $state.raw<TimelineEntry[]>([]);
+  #outgoing = $state.raw<readonly OutgoingMessage[]>([]);
+  #connection = $state.raw<SubscriptionState>({ kind: 'idle' });
+  #typers = $state.raw<string[]>([]);
+  #online = $state.raw<OnlineUser[]>([]);
+  #unread = $state(0);
+  #dividerOffset = $state<number | null>(null);
+  #notices = $state.raw<RoomNotice[]>([]);
+  #stats = $state.raw<RoomStats | null>(null);
+  #hasOlder = $state(false);
+  #loadingOlder = $state(false);
+  #historyError = $state<string | null>(null);
+  #earliestOffset = $state(0);
+  #malformed = $state(0);
+  #active = $state(false);
+
+  readonly timeline: TimelineEntry[] = $derived([
+    ...this.#entries,
+    ...this.#outgoing.map((item): ChatMessage => this.#pendingEntry(item)),
+  ]);
+
+  // Bookkeeping only: the reactive counts derived from them are set explicitly.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #offsets = new Set<number>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #unreadOffsets = new Set<number>();
+  #readOffset: number | null = null;
+  #generation: number | null = null;
+  #historyBefore: number | null = null;
+  #historyFor: number | null = null;
+  #visible = true;
+  #timers: ReturnType<typeof setInterval>[] = [];
+  #stopped = false;
+
+  constructor(id: string, deps: RoomDeps) {
+    this.id = id;
+    this.stream = streamName(deps.prefix, id);
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#typing = new TypingTracker(deps.userId);
+    this.#presence = new PresenceTracker(deps.userId, { now: this.#now });
+    this.#online = this.#presence.online();
+    this.#outbox = new Outbox(
+      (message) =>
+        publishToRoom(
+          deps.rest,
+          this.stream,
+          messagePublication(deps.userId, message.text, message.clientId, message.createdAtMs),
+        ),
+      this.#now,
+    );
+    this.#outbox.on('change', (items) => (this.#outgoing = items));
+    this.#subscription = new RoomSubscription({
+      rest: deps.rest,
+      room: this.stream,
+      subscriberId: deps.subscriberId,
+      cursor: deps.cursors.get(deps.serverUrl, this.stream, deps.subscriberId),
+      network: deps.network ?? null,
+      ...(deps.WebSocket ? { WebSocket: deps.WebSocket } : {}),
+      ...(deps.livenessIntervalMs ? { livenessIntervalMs: deps.livenessIntervalMs } : {}),
+    });
+    this.#wireSubscription();
+  }
+
+  // --- what the components read -------------------------------------------------------
+  get connection(): SubscriptionState {
+    return this.#connection;
+  }
+  get typers(): string[] {
+    return this.#typers;
+  }
+  get online(): OnlineUser[] {
+    return this.#online;
+  }
+  get unread(): number {
+    return this.#unread;
+  }
+  get dividerOffset(): number | null {
+    return this.#dividerOffset;
+  }
+  get notices(): RoomNotice[] {
+    return this.#notices;
+  }
+  get stats(): RoomStats | null {
+    return this.#stats;
+  }
+  get hasOlder(): boolean {
+    return this.#hasOlder;
+  }
+  get loadingOlder(): boolean {
+    return this.#loadingOlder;
+  }
+  get historyError(): string | null {
+    return this.#historyError;
+  }
+  /** Earliest offset the server still holds; above 0, older messages are gone. */
+  get earliestOffset(): number {
+    return this.#earliestOffset;
+  }
+  /** Events skipped because they could not be read. */
+  get malformed(): number {
+    return this.#malformed;
+  }
+  get active(): boolean {
+    return this.#active;
+  }
+
+  // --- lifecycle ----------------------------------------------------------------------
+  start(): void {
+    this.#subscription.start();
+    void this.#announce('joined');
+    this.#timers.push(
+      setInterval(() => this.#tick(), CLOCK_TICK_MS),
+      setInterval(() => void this.#announce('joined', true), PRESENCE_HEARTBEAT_MS),
+    );
+  }
+
+  /** Stops everything; `goodbye` says user_left first (with keepalive when the page closes). */
+  stop(goodbye: 'none' | 'await' | 'keepalive' = 'none'): Promise<void> {
+    this.#stopped = true;
+    this.#subscription.stop();
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    if (goodbye === 'none') return Promise.resolve();
+    return this.#announce('left', false, goodbye === 'keepalive');
+  }
+
+  /** Leaving forgets where we were: a later join starts fresh. */
+  async leave(): Promise<void> {
+    await this.stop('await');
+    const { cursors, readMarkers, serverUrl, subscriberId } = this.#deps;
+    cursors.delete(serverUrl, this.stream, subscriberId);
+    readMarkers.delete(serverUrl, this.stream, subscriberId);
+  }
+
+  /** After the page comes back from the back-forward cache, where pagehide said goodbye. */
+  reannounce(): void {
+    void this.#announce('joined');
+  }
+
+  /** The room is the one on screen (or not); `visible` is the page's visibility. */
+  setActive(active: boolean, visible: boolean): void {
+    const opening = active && !this.#active;
+    this.#active = active;
+    this.#visible = visible;
+    if (opening) {
+      this.#dividerOffset = this.#unreadOffsets.size > 0 ? this.#firstUnreadOffset() : null;
+    }
+    if (active && visible) this.markRead();
+  }
+
+  retryNow(): void {
+    this.#subscription.retryNow();
+  }
+
+  dismissNotice(id: string): void {
+    this.#notices = this.#notices.filter((notice) => notice.id !== id);
+  }
+
+  // --- user commands ------------------------------------------------------------------
+  send(text: string): void {
+    this.#outbox.send(text);
+  }
+
+  retry(key: string): void {
+    this.#outbox.retry(key.replace(/^c/, ''));
+  }
+
+  discard(key: string): void {
+    this.#outbox.discard(key.replace(/^c/, ''));
+  }
+
+  setTyping(isTyping: boolean): void {
+    void this.#publishQuietly(typingPublication(this.#deps.userId, isTyping, this.#now()));
+  }
+
+  markRead(): void {
+    const next = this.#subscription.nextOffset;
+    if (next === null || this.#generation === null) return;
+    this.#readOffset = next;
+    this.#unreadOffsets.clear();
+    this.#unread = 0;
+    const { readMarkers, serverUrl, subscriberId } = this.#deps;
+    readMarkers.set(serverUrl, this.stream, subscriberId, {
+      generation: this.#generation,
+      nextOffset: next,
+    });
+  }
+
+  async refreshStats(): Promise<void> {
+    try {
+      this.#stats = await this.#deps.rest.stats(this.stream);
+    } catch {
+      // The connection status already tells the user when the server is unreachable.
+    }
+  }
+
+  async loadOlder(): Promise<void> {
+    if (this.#loadingOlder || !this.#hasOlder || this.#historyBefore === null) return;
+    await this.#loadHistory(this.#historyBefore, OLDER_PAGE_MESSAGES, undefined);
+  }
+
+  // --- internals ----------------------------------------------------------------------
+  #pendingEntry(item: OutgoingMessage): ChatMessage {
+    return {
+      type: 'message',
+      key: `c${item.clientId}`,
+      offset: null,
+      userId: this.#deps.userId,
+      text: item.text,
+      sentAtMs: item.createdAtMs,
+      own: true,
+      status: item.status,
+      clientId: item.clientId,
+      ...(item.error ? { error: item.error } : {}),
+    };
+  }
+
+  #wireSubscription(): void {
+    const sub = this.#subscription;
+    const { cursors, serverUrl, subscriberId } = this.#deps;
+    sub.on('state', ({ newState }) => (this.#connection = newState));
+    sub.on('cursor', (cursor) => cursors.set(serverUrl, this.stream, subscriberId, cursor));
+    sub.on('stats', (stats) => (this.#stats = stats));
+    sub.on('malformed', () => (this.#malformed += 1));
+    sub.on('event', ({ event, live }) => {
+      this.#apply(event, live ? 'live' : 'replay');
+      if (this.#active && this.#visible) this.markRead();
+    });
+    sub.on('gap', ({ lost }) =>
+      this.#notify('gap', `${lost.toLocaleString()} older messages are no longer available`),
+    );
+    sub.on('reset', () => {
+      this.#entries = [];
+      this.#offsets.clear();
+      this.#unreadOffsets.clear();
+      this.#unread = 0;
+      this.#dividerOffset = null;
+      this.#historyFor = null;
+      this.#notify('reset', 'This room was reset by the server: its earlier history is gone');
+    });
+    sub.on('ready', ({ startOffset, generation, stats }) => {
+      this.#generation = generation;
+      this.#earliestOffset = stats.messageCount > 0 ? stats.minOffset : startOffset;
+      if (this.#historyFor === generation) return;
+      this.#historyFor = generation;
+      const { readMarkers } = this.#deps;
+      const marker = readMarkers.get(serverUrl, this.stream, subscriberId);
+      if (marker && marker.generation === generation) {
+        this.#readOffset = Math.min(marker.nextOffset, startOffset);
+      } else {
+        // First visit (or a reset room): what is there now counts as read.
+        this.#readOffset = startOffset;
+        readMarkers.set(serverUrl, this.stream, subscriberId, {
+          generation,
+          nextOffset: startOffset,
+        });
+      }
+      void this.#loadHistory(startOffset, INITIAL_HISTORY_MESSAGES, this.#readOffset);
+    });
+  }
+
+  async #loadHistory(before: number, minMessages: number, reachBackTo: number | undefined) {
+    this.#loadingOlder = true;
+    this.#historyError = null;
+    const generation = this.#generation;
+    try {
+      const page = await loadHistory({
+        rest: this.#deps.rest,
+        room: this.stream,
+        subscriberId: this.#deps.subscriberId,
+        beforeOffset: before,
+        earliestOffset: this.#earliestOffset,
+        minMessages,
+        ...(reachBackTo === undefined ? {} : { reachBackTo }),
+        maxEvents: MAX_HISTORY_SCAN_EVENTS,
+        countsAsMessage: isMessageEvent,
+      });
+      if (this.#stopped || generation !== this.#generation) return;
+      this.#malformed += page.malformed;
+      for (const event of page.events) this.#apply(event, 'history');
+      this.#historyBefore = page.before;
+      this.#hasOlder = !page.reachedStart;
+      this.#earliestOffset = page.earliestOffset;
+      if (reachBackTo !== undefined && this.#active && this.#visible) {
+        // The room opened on screen: mark where the user left off, then count it as read.
+        this.#dividerOffset = this.#firstOtherMessageFrom(reachBackTo);
+        this.markRead();
+      }
+    } catch (error) {
+      this.#historyError =
+        error instanceof SynapError ? error.message : 'Could not load earlier messages';
+      this.#hasOlder = true;
+      this.#historyBefore ??= before;
+    } finally {
+      this.#loadingOlder = false;
+    }
+  }
+
+  #firstOtherMessageFrom(offset: number): number | null {
+    const entry = this.#entries.find(
+      (candidate) =>
+        candidate.type === 'message' && !candidate.own && (candidate.offset ?? -1) >= offset,
+    );
+    return entry?.offset ?? null;
+  }
+
+  #firstUnreadOffset(): number | null {
+    let first: number | null = null;
+    for (const offset of this.#unreadOffsets) if (first === null || offset < first) first = offset;
+    return first;
+  }
+
+  #apply(raw: StreamEvent, source: Source): void {
+    if (this.#offsets.has(raw.offset)) return;
+    const decoded = decodeChatEvent(raw);
+    if (!decoded.ok) {
+      if (decoded.reason === 'malformed') this.#malformed += 1;
+      return;
+    }
+    const event = decoded.event;
+    // Replayed events happened in the past: their time is the server's, not our clock's.
+    const seenAtMs = source === 'live' ? this.#now() : event.serverAtMs;
+    switch (event.kind) {
+      case 'message':
+        this.#addMessage(event, seenAtMs);
+        break;
+      case 'typing':
+        // Typing replayed from history is long over; only live typing is shown.
+        if (source === 'live') {
+          this.#typing.update(event.userId, event.isTyping, this.#now());
+          this.#presence.activity(event.userId, seenAtMs);
+          this.#refreshClockState();
+        }
+        break;
+      case 'joined':
+        this.#presence.joined(event.userId, seenAtMs);
+        if (!event.heartbeat) this.#addSystem(event, 'joined');
+        this.#refreshClockState();
+        break;
+      case 'left':
+        this.#presence.left(event.userId, seenAtMs);
+        this.#typing.left(event.userId);
+        this.#addSystem(event, 'left');
+        this.#refreshClockState();
+        break;
+    }
+  }
+
+  #addMessage(event: Extract<ChatEvent, { kind: 'message' }>, seenAtMs: number): void {
+    const own = event.userId === this.#deps.userId;
+    if (own && event.clientId) this.#outbox.confirm(event.clientId);
+    this.#typing.messageFrom(event.userId);
+    this.#presence.activity(event.userId, seenAtMs);
+    this.#insert({
+      type: 'message',
+      key: `o${event.offset}`,
+      offset: event.offset,
+      userId: event.userId,
+      text: event.text,
+      sentAtMs: event.sentAtMs,
+      own,
+      status: 'confirmed',
+      ...(event.clientId ? { clientId: event.clientId } : {}),
+    });
+    if (!own && this.#readOffset !== null && event.offset >= this.#readOffset) {
+      this.#unreadOffsets.add(event.offset);
+      this.#unread = this.#unreadOffsets.size;
+    }
+    this.#refreshClockState();
+  }
+
+  #addSystem(event: ChatEvent, kind: 'joined' | 'left'): void {
+    this.#insert({
+      type: 'system',
+      key: `o${event.offset}`,
+      offset: event.offset,
+      kind,
+      userId: event.userId,
+      atMs: event.sentAtMs,
+    });
+  }
+
+  /** Keeps entries in offset order: history arrives older-first, live events newer. */
+  #insert(entry: TimelineEntry & { offset: number }): void {
+    this.#offsets.add(entry.offset);
+    const entries = this.#entries;
+    const last = entries.at(-1);
+    if (!last || (last.offset ?? -1) < entry.offset) {
+      this.#entries = [...entries, entry];
+      return;
+    }
+    let low = 0;
+    let high = entries.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((entries[middle]?.offset ?? -1) < entry.offset) low = middle + 1;
+      else high = middle;
+    }
+    this.#entries = [...entries.slice(0, low), entry, ...entries.slice(low)];
+  }
+
+  #notify(kind: RoomNotice['kind'], text: string): void {
+    const id = `${kind}-${this.#now()}-${this.#notices.length}`;
+    this.#notices = [...this.#notices, { id, kind, text }];
+  }
+
+  #tick(): void {
+    this.#refreshClockState();
+  }
+
+  #refreshClockState(): void {
+    const now = this.#now();
+    const typers = this.#typing.active(now);
+    if (typers.join('\n') !== this.#typers.join('\n')) this.#typers = typers;
+    const online = this.#presence.online(now);
+    const key = (users: OnlineUser[]) => users.map((user) => user.userId).join('\n');
+    if (key(online) !== key(this.#online)) this.#online = online;
+  }
+
+  async #announce(kind: 'joined' | 'left', heartbeat = false, keepalive = false): Promise<void> {
+    const publication = presencePublication(kind, this.#deps.userId, {
+      heartbeat,
+      nowMs: this.#now(),
+    });
+    await this.#publishQuietly(publication, keepalive);
+  }
+
+  /** Typing and presence are best effort: a lost one is corrected by the next. */
+  async #publishQuietly(publication: Publication, keepalive = false): Promise<void> {
+    try {
+      await publishToRoom(this.#deps.rest, this.stream, publication, { keepalive });
+    } catch {
+      // Best effort by design.
+    }
+  }
+}

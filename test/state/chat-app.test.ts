@@ -1,0 +1,261 @@
+import { flushSync } from 'svelte';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../src/lib/chat-model';
+import { SafeStorage, type StorageLike } from '../../src/lib/safe-storage';
+import { SynapRest } from '../../src/lib/synap-rest';
+import { ChatApp } from '../../src/state/chat.svelte';
+import type { ChatSettings } from '../../src/state/settings.svelte';
+import { startSynapStandin, type SynapStandin } from '../standin/server';
+import { NodeWebSocket, waitFor } from '../unit/helpers';
+
+class MapStorage implements StorageLike {
+  readonly map = new Map<string, string>();
+  getItem(key: string) {
+    return this.map.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.map.set(key, value);
+  }
+  removeItem(key: string) {
+    this.map.delete(key);
+  }
+}
+
+let standin: SynapStandin;
+let secured: SynapStandin;
+let rest: SynapRest;
+const apps: ChatApp[] = [];
+let prefixCounter = 0;
+
+beforeAll(async () => {
+  standin = await startSynapStandin({ port: 0, pollIntervalMs: 20 });
+  secured = await startSynapStandin({ port: 0, apiKeys: ['good-key'] });
+  rest = new SynapRest({ baseUrl: standin.url });
+});
+afterAll(async () => {
+  await standin.close();
+  await secured.close();
+});
+afterEach(() => {
+  for (const app of apps.splice(0)) app.dispose();
+});
+
+/** Each test its own room prefix, so tests never share rooms. */
+function freshPrefix(): string {
+  prefixCounter += 1;
+  return `t${prefixCounter}-${Date.now().toString(36)}-`;
+}
+
+function makeApp(storage = new MapStorage()) {
+  const app = new ChatApp({
+    storage: new SafeStorage(() => storage),
+    defaultServerUrl: standin.url,
+    WebSocket: NodeWebSocket,
+    livenessIntervalMs: 500,
+  });
+  apps.push(app);
+  return { app, storage };
+}
+
+function settings(overrides: Partial<ChatSettings> = {}): ChatSettings {
+  return {
+    userId: 'alice',
+    serverUrl: standin.url,
+    apiKey: '',
+    rememberApiKey: true,
+    roomPrefix: freshPrefix(),
+    ...overrides,
+  };
+}
+
+function messages(app: ChatApp): ChatMessage[] {
+  return (app.activeRoom?.timeline ?? []).filter(
+    (entry): entry is ChatMessage => entry.type === 'message',
+  );
+}
+
+describe('ChatApp', { timeout: 30_000 }, () => {
+  it('starts on the first-run form, then joins the default room once connected', async () => {
+    const { app } = makeApp();
+    expect(app.phase).toBe('setup');
+    expect(app.settings.current.serverUrl).toBe(standin.url);
+    expect(await app.connect(settings())).toBe(true);
+    flushSync();
+    expect(app.phase).toBe('chat');
+    expect(app.activeRoom?.id).toBe('general');
+    await waitFor(() => app.activeRoom?.connection.kind === 'live', 'live');
+  });
+
+  it('explains an unreachable server and a refused key, and keeps the form', async () => {
+    const { app } = makeApp();
+    expect(await app.connect(settings({ serverUrl: 'http://127.0.0.1:9' }))).toBe(false);
+    expect(app.setupError).toMatch(/Cannot reach http:\/\/127\.0\.0\.1:9/);
+    expect(await app.connect(settings({ serverUrl: secured.url, apiKey: 'bad' }))).toBe(false);
+    expect(app.setupError).toMatch(/401/);
+    expect(await app.connect(settings({ serverUrl: 'not a url' }))).toBe(false);
+    expect(app.setupError).toMatch(/not a URL/);
+    expect(app.phase).toBe('setup');
+    expect(await app.connect(settings({ serverUrl: secured.url, apiKey: 'good-key' }))).toBe(true);
+  });
+
+  it('sends a message as pending and confirms it when its echo arrives', async () => {
+    const { app } = makeApp();
+    await app.connect(settings());
+    const room = app.activeRoom;
+    if (!room) throw new Error('no room');
+    await waitFor(() => room.connection.kind === 'live', 'live');
+    room.send('hello <b>world</b>');
+    flushSync();
+    expect(messages(app).map((m) => [m.text, m.status, m.own])).toEqual([
+      ['hello <b>world</b>', 'pending', true],
+    ]);
+    await waitFor(() => messages(app)[0]?.status === 'confirmed', 'the echo');
+    expect(messages(app)).toHaveLength(1);
+    expect(messages(app)[0]?.offset).not.toBeNull();
+  });
+
+  it("shows a message published the seed's Python way, with its time in seconds read right", async () => {
+    const { app } = makeApp();
+    const chosen = settings();
+    await app.connect(chosen);
+    await waitFor(() => app.activeRoom?.connection.kind === 'live', 'live');
+    const seconds = 1_764_000_000.25;
+    await rest.publish(
+      `${chosen.roomPrefix}general`,
+      'message',
+      JSON.stringify({ user_id: 'py-bot', message: 'from python', timestamp: seconds }),
+    );
+    const message = await waitFor(
+      () => messages(app).find((m) => m.userId === 'py-bot'),
+      'the python message',
+    );
+    expect(message.text).toBe('from python');
+    expect(message.sentAtMs).toBe(1_764_000_000_250);
+    expect(message.own).toBe(false);
+  });
+
+  it('shows live typing, clears it when the typer sends, and never shows replayed typing', async () => {
+    const { app } = makeApp();
+    const chosen = settings();
+    const stream = `${chosen.roomPrefix}general`;
+    await rest.ensureRoom(stream);
+    await rest.publish(stream, 'typing', JSON.stringify({ user_id: 'old', is_typing: true }));
+    await app.connect(chosen);
+    const room = app.activeRoom;
+    if (!room) throw new Error('no room');
+    await waitFor(() => room.connection.kind === 'live', 'live');
+    await rest.publish(stream, 'typing', JSON.stringify({ user_id: 'bob', is_typing: true }));
+    await waitFor(() => room.typers.includes('bob'), 'bob typing');
+    expect(room.typers).toEqual(['bob']);
+    await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: 'done' }));
+    await waitFor(() => room.typers.length === 0, 'typing cleared');
+    expect(room.online.map((user) => user.userId)).toEqual(['alice', 'bob']);
+  });
+
+  it('counts unread messages of others in a background room, exactly, across a reload', async () => {
+    const { app, storage } = makeApp();
+    const chosen = settings();
+    await app.connect(chosen);
+    app.join('side');
+    app.select('general');
+    const side = app.rooms.find((room) => room.id === 'side');
+    if (!side) throw new Error('no side room');
+    await waitFor(() => side.connection.kind === 'live', 'side live');
+    const stream = `${chosen.roomPrefix}side`;
+    for (const text of ['one', 'two', 'three']) {
+      await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: text }));
+    }
+    await rest.publish(stream, 'typing', JSON.stringify({ user_id: 'bob', is_typing: true }));
+    await waitFor(
+      () => side.unread === 3,
+      `three unread (have ${side.unread}, ${JSON.stringify(side.connection)})`,
+      3000,
+    );
+    expect(app.totalUnread).toBe(3);
+    app.dispose();
+
+    const reloaded = makeApp(storage).app;
+    reloaded.resume('general');
+    flushSync();
+    const again = reloaded.rooms.find((room) => room.id === 'side');
+    if (!again) throw new Error('side room not restored');
+    await waitFor(() => again.unread === 3, 'three unread after reload');
+    reloaded.select('side');
+    flushSync();
+    expect(again.unread).toBe(0);
+    expect(again.dividerOffset).not.toBeNull();
+    const texts = again.timeline
+      .filter((e) => e.type === 'message')
+      .map((e) => (e as ChatMessage).text);
+    expect(texts).toEqual(['one', 'two', 'three']);
+  });
+
+  it('resumes after a reload with no duplicate and no gap', async () => {
+    const { app, storage } = makeApp();
+    const chosen = settings();
+    const stream = `${chosen.roomPrefix}general`;
+    await app.connect(chosen);
+    await waitFor(() => app.activeRoom?.connection.kind === 'live', 'live');
+    for (let i = 0; i < 5; i += 1) {
+      await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: `m${i}` }));
+    }
+    await waitFor(() => messages(app).length === 5, 'five messages');
+    app.dispose();
+    for (let i = 5; i < 8; i += 1) {
+      await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: `m${i}` }));
+    }
+    const reloaded = makeApp(storage).app;
+    reloaded.resume();
+    await waitFor(() => messages(reloaded).length === 8, 'eight messages');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(messages(reloaded).map((m) => m.text)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `m${i}`),
+    );
+  });
+
+  it('loads the last 50 messages at once and earlier ones on demand, to the beginning', async () => {
+    const chosen = settings();
+    const stream = `${chosen.roomPrefix}general`;
+    await rest.ensureRoom(stream);
+    for (let i = 0; i < 120; i += 1) {
+      await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: `h${i}` }));
+      await rest.publish(stream, 'typing', JSON.stringify({ user_id: 'bob', is_typing: true }));
+    }
+    const { app } = makeApp();
+    await app.connect(chosen);
+    const room = app.activeRoom;
+    if (!room) throw new Error('no room');
+    await waitFor(() => messages(app).length >= 50 && !room.loadingOlder, 'the last 50');
+    expect(messages(app).at(-1)?.text).toBe('h119');
+    expect(messages(app)).toHaveLength(50);
+    expect(room.hasOlder).toBe(true);
+    await room.loadOlder();
+    await room.loadOlder();
+    await room.loadOlder();
+    expect(room.hasOlder).toBe(false);
+    expect(messages(app).map((m) => m.text)).toEqual(
+      Array.from({ length: 120 }, (_, i) => `h${i}`),
+    );
+  });
+
+  it('marks a failed send, and delivers it on retry', async () => {
+    const { app } = makeApp();
+    await app.connect(settings());
+    const room = app.activeRoom;
+    if (!room) throw new Error('no room');
+    await waitFor(() => room.connection.kind === 'live', 'live');
+    await standin.close();
+    room.send('while down');
+    await waitFor(() => messages(app)[0]?.status === 'failed', 'the failure');
+    expect(messages(app)[0]?.error).toMatch(/Cannot reach/);
+    standin = await startSynapStandin({
+      port: Number(new URL(app.settings.current.serverUrl).port),
+      pollIntervalMs: 20,
+    });
+    rest = new SynapRest({ baseUrl: standin.url });
+    const key = messages(app)[0]?.key ?? '';
+    room.retry(key);
+    await waitFor(() => messages(app)[0]?.status === 'confirmed', 'confirmed after retry', 20_000);
+    expect(messages(app).map((m) => m.text)).toEqual(['while down']);
+  });
+});

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeChatEvent,
+  messagePublication,
+  presencePublication,
+  toEpochMs,
+  typingPublication,
+  type ChatEvent,
+} from '../../src/lib/chat-events';
+import type { StreamEvent } from '../../src/lib/synap-rest';
+
+const SERVER_SECONDS = 1_764_000_000;
+
+function stream(event: string, data: unknown, offset = 7): StreamEvent {
+  return { offset, event, data, timestamp: SERVER_SECONDS };
+}
+
+function decoded(event: StreamEvent): ChatEvent {
+  const result = decodeChatEvent(event);
+  if (!result.ok) throw new Error(`not decoded: ${JSON.stringify(result)}`);
+  return result.event;
+}
+
+describe('toEpochMs', () => {
+  it('reads Python seconds (with fractions) and JavaScript milliseconds alike', () => {
+    expect(toEpochMs(1_764_000_000.123_4)).toBe(1_764_000_000_123);
+    expect(toEpochMs(1_764_000_000_123)).toBe(1_764_000_000_123);
+    expect(toEpochMs('1764000000')).toBe(1_764_000_000_000);
+    expect(toEpochMs('2025-11-24T16:00:00Z')).toBe(Date.parse('2025-11-24T16:00:00Z'));
+  });
+
+  it('refuses what is not a time', () => {
+    for (const value of [null, undefined, '', 'soon', -5, 0, Number.NaN, {}, []]) {
+      expect(toEpochMs(value)).toBeNull();
+    }
+  });
+});
+
+describe('decodeChatEvent', () => {
+  it("reads the seed's Python message: data a JSON string, timestamp in seconds", () => {
+    const data = JSON.stringify({ user_id: 'alice', message: 'hi', timestamp: 1_764_000_001.5 });
+    expect(decoded(stream('message', data))).toEqual({
+      kind: 'message',
+      offset: 7,
+      userId: 'alice',
+      text: 'hi',
+      clientId: null,
+      sentAtMs: 1_764_000_001_500,
+      serverAtMs: SERVER_SECONDS * 1000,
+    });
+  });
+
+  it('reads data given as an object, and falls back to the server time without a timestamp', () => {
+    const event = decoded(stream('message', { user_id: 'bob', message: 'yo' }));
+    expect(event).toMatchObject({
+      kind: 'message',
+      userId: 'bob',
+      sentAtMs: SERVER_SECONDS * 1000,
+    });
+  });
+
+  it('reads typing, join (with the heartbeat flag) and leave', () => {
+    expect(
+      decoded(stream('typing', JSON.stringify({ user_id: 'a', is_typing: true }))),
+    ).toMatchObject({ kind: 'typing', isTyping: true });
+    expect(decoded(stream('typing', { user_id: 'a', is_typing: 'yes' }))).toMatchObject({
+      isTyping: false,
+    });
+    expect(decoded(stream('user_joined', { user_id: 'a' }))).toMatchObject({
+      kind: 'joined',
+      heartbeat: false,
+    });
+    expect(decoded(stream('user_joined', { user_id: 'a', heartbeat: true }))).toMatchObject({
+      heartbeat: true,
+    });
+    expect(decoded(stream('user_left', { user_id: 'a' }))).toMatchObject({ kind: 'left' });
+  });
+
+  it('ignores event types it does not show, without calling them malformed', () => {
+    expect(decodeChatEvent(stream('reaction', { user_id: 'a' }))).toEqual({
+      ok: false,
+      reason: 'ignored',
+    });
+  });
+
+  it('skips hostile or broken payloads as malformed instead of throwing', () => {
+    const broken: unknown[] = [
+      null,
+      'not json',
+      '[1,2]',
+      42,
+      { message: 'no author' },
+      { user_id: '', message: 'empty author' },
+      { user_id: 'x'.repeat(500), message: 'too long author' },
+      { user_id: { nested: true }, message: 'object author' },
+      { user_id: 'a', message: { html: '<b>' } },
+      '{"user_id": "a", "message": ',
+    ];
+    for (const data of broken) {
+      const result = decodeChatEvent(stream('message', data));
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.reason).toBe('malformed');
+    }
+  });
+
+  it('keeps HTML in a message as plain text, and cuts absurdly long texts', () => {
+    const html = '<img src=x onerror=alert(1)>';
+    expect(decoded(stream('message', { user_id: 'a', message: html }))).toMatchObject({
+      text: html,
+    });
+    const long = decoded(stream('message', { user_id: 'a', message: 'x'.repeat(50_000) }));
+    expect(long.kind === 'message' && long.text.length).toBe(20_001);
+  });
+});
+
+describe('publications', () => {
+  it("writes messages the seed's consumers can JSON.parse(msg.data) and read", () => {
+    const publication = messagePublication('alice', 'hello', 'c-1', 1_764_000_000_000);
+    expect(publication.event).toBe('message');
+    expect(typeof publication.data).toBe('string');
+    const payload = JSON.parse(publication.data) as Record<string, unknown>;
+    expect(payload).toEqual({
+      user_id: 'alice',
+      message: 'hello',
+      timestamp: 1_764_000_000_000,
+      client_id: 'c-1',
+    });
+  });
+
+  it('writes typing and presence in the seed shape', () => {
+    expect(JSON.parse(typingPublication('a', true, 5).data)).toEqual({
+      user_id: 'a',
+      is_typing: true,
+      timestamp: 5,
+    });
+    const joined = presencePublication('joined', 'a', { nowMs: 9 });
+    expect(joined.event).toBe('user_joined');
+    expect(JSON.parse(joined.data)).toEqual({ user_id: 'a', timestamp: 9 });
+    const beat = presencePublication('joined', 'a', { nowMs: 9, heartbeat: true });
+    expect(JSON.parse(beat.data)).toEqual({ user_id: 'a', timestamp: 9, heartbeat: true });
+    expect(presencePublication('left', 'a').event).toBe('user_left');
+  });
+
+  it('round-trips through the decoder', () => {
+    const publication = messagePublication('alice', 'round', 'c-2', 1_764_000_000_000);
+    expect(decoded(stream(publication.event, publication.data))).toMatchObject({
+      userId: 'alice',
+      text: 'round',
+      clientId: 'c-2',
+      sentAtMs: 1_764_000_000_000,
+    });
+  });
+});

@@ -1,0 +1,28 @@
+// Shared test plumbing for the client library against the in-process stand-in.
+import WebSocket from 'ws';
+import type { WebSocketConstructor } from '../../src/lib/room-subscription';
+
+/** Node 20 has no global WebSocket: the `ws` package stands in, over real sockets. */
+export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
+
+let counter = 0;
+/** A room name no other test uses. */
+export function uniqueRoom(label = 'room'): string {
+  counter += 1;
+  return `test-${label}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** Polls until `check` passes or the time runs out (no fixed sleeps). */
+export async function waitFor<T>(
+  check: () => T | undefined | null | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { Outbox, type OutgoingMessage } from '../../src/lib/outbox';
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('Outbox', () => {
+  it('shows a message as pending at once and publishes in order, one at a time', async () => {
+    const calls: string[] = [];
+    const gates = [deferred(), deferred()];
+    const outbox = new Outbox((message) => {
+      calls.push(message.text);
+      return gates[calls.length - 1]?.promise ?? Promise.resolve();
+    });
+    outbox.send('first', 'c1');
+    outbox.send('second', 'c2');
+    expect(outbox.items.map((item) => [item.text, item.status])).toEqual([
+      ['first', 'pending'],
+      ['second', 'pending'],
+    ]);
+    await settle();
+    expect(calls).toEqual(['first']);
+    gates[0]?.resolve();
+    await settle();
+    expect(calls).toEqual(['first', 'second']);
+  });
+
+  it('keeps a failed message with its reason, and retries it', async () => {
+    let fail = true;
+    const outbox = new Outbox(() =>
+      fail ? Promise.reject(new Error('offline')) : Promise.resolve(),
+    );
+    const changes: (readonly OutgoingMessage[])[] = [];
+    outbox.on('change', (items) => changes.push(items));
+    outbox.send('hello', 'c1');
+    await settle();
+    expect(outbox.items[0]).toMatchObject({ status: 'failed', error: 'offline', text: 'hello' });
+    fail = false;
+    outbox.retry('c1');
+    expect(outbox.items[0]?.status).toBe('pending');
+    await settle();
+    expect(outbox.items[0]?.status).toBe('pending');
+    expect(outbox.confirm('c1')).toBe(true);
+    expect(outbox.items).toEqual([]);
+    expect(changes.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('discards on request and ignores echoes that are not its own', async () => {
+    const outbox = new Outbox(() => Promise.reject(new Error('no')));
+    outbox.send('x', 'c1');
+    await settle();
+    expect(outbox.confirm('someone-else')).toBe(false);
+    outbox.discard('c1');
+    expect(outbox.items).toEqual([]);
+  });
+});

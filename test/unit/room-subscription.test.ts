@@ -1,0 +1,285 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WebSocketServer } from 'ws';
+import type { NetworkMonitor } from '../../src/lib/network-monitor';
+import {
+  RoomSubscription,
+  type RoomSubscriptionEvents,
+  type RoomSubscriptionOptions,
+  type SubscriptionState,
+} from '../../src/lib/room-subscription';
+import { SynapError, SynapRest } from '../../src/lib/synap-rest';
+import { startSynapStandin, type SynapStandin } from '../standin/server';
+import { NodeWebSocket, uniqueRoom, waitFor } from './helpers';
+
+let standin: SynapStandin;
+let rest: SynapRest;
+const running: RoomSubscription[] = [];
+
+beforeAll(async () => {
+  standin = await startSynapStandin({ port: 0, pollIntervalMs: 20 });
+  rest = new SynapRest({ baseUrl: standin.url });
+});
+afterAll(() => standin.close());
+afterEach(() => {
+  standin.stall(false);
+  for (const subscription of running.splice(0)) subscription.stop();
+});
+
+/** A started subscription that records everything it reports. */
+function watch(options: Partial<RoomSubscriptionOptions> & { room: string }) {
+  const subscription = new RoomSubscription({
+    rest,
+    subscriberId: 'tester',
+    WebSocket: NodeWebSocket,
+    ...options,
+  });
+  running.push(subscription);
+  const seen = {
+    offsets: [] as number[],
+    live: [] as boolean[],
+    states: [] as SubscriptionState['kind'][],
+    gaps: [] as RoomSubscriptionEvents['gap'][],
+    resets: [] as RoomSubscriptionEvents['reset'][],
+    malformed: 0,
+  };
+  subscription.on('event', ({ event, live }) => {
+    seen.offsets.push(event.offset);
+    seen.live.push(live);
+  });
+  subscription.on('state', ({ newState }) => seen.states.push(newState.kind));
+  subscription.on('gap', (gap) => seen.gaps.push(gap));
+  subscription.on('reset', (reset) => seen.resets.push(reset));
+  subscription.on('malformed', ({ total }) => (seen.malformed = total));
+  subscription.start();
+  return { subscription, seen };
+}
+
+async function publishMany(room: string, count: number) {
+  for (let i = 0; i < count; i += 1) await rest.publish(room, 'message', { n: i });
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe('RoomSubscription against the stand-in', () => {
+  it('starts at the end of the room without a cursor and delivers new events live', async () => {
+    const room = uniqueRoom();
+    await rest.ensureRoom(room);
+    await publishMany(room, 3);
+    const { subscription, seen } = watch({ room });
+    await waitFor(() => subscription.state.kind === 'live', 'live');
+    await publishMany(room, 2);
+    await waitFor(() => seen.offsets.length === 2, 'two live events');
+    expect(seen.offsets).toEqual([3, 4]);
+    expect(seen.live).toEqual([true, true]);
+  });
+
+  it('replays from a cursor in order (backlog marked not live), over REST when far behind', async () => {
+    const room = uniqueRoom();
+    await rest.ensureRoom(room);
+    await publishMany(room, 350);
+    const { generation } = await rest.stats(room);
+    const { seen } = watch({ room, cursor: { generation, nextOffset: 10 }, catchUpPageSize: 120 });
+    await waitFor(() => seen.offsets.length === 340, 'the backlog');
+    expect(seen.offsets).toEqual(range(10, 350));
+    expect(seen.live.every((live) => !live)).toBe(true);
+  });
+
+  it('resumes after a dropped socket with no gap and no duplicate', async () => {
+    const room = uniqueRoom();
+    await rest.ensureRoom(room);
+    const { subscription, seen } = watch({ room, reconnect: { minDelayMs: 50, maxDelayMs: 200 } });
+    await waitFor(() => subscription.state.kind === 'live', 'live');
+    await publishMany(room, 5);
+    await waitFor(() => seen.offsets.length === 5, 'first five');
+    standin.dropSockets();
+    await publishMany(room, 5);
+    await waitFor(() => seen.states.includes('reconnecting'), 'a reconnect');
+    await publishMany(room, 5);
+    await waitFor(() => seen.offsets.length >= 15, 'all fifteen');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen.offsets).toEqual(range(0, 15));
+  });
+
+  it('creates a missing room and goes live', async () => {
+    const room = uniqueRoom('missing');
+    const { subscription } = watch({ room });
+    await waitFor(() => subscription.state.kind === 'live', 'live');
+    expect((await rest.stats(room)).name).toBe(room);
+  });
+
+  it('detects a wiped room by its generation, reports the reset and follows the new room', async () => {
+    const room = uniqueRoom();
+    await rest.ensureRoom(room);
+    await publishMany(room, 4);
+    const before = await rest.stats(room);
+    const { subscription, seen } = watch({
+      room,
+      cursor: { generation: before.generation, nextOffset: 4 },
+      reconnect: { minDelayMs: 50, maxDelayMs: 200 },
+      livenessIntervalMs: 100,
+    });
+    await waitFor(() => subscription.state.kind === 'live', 'live');
+    standin.wipe();
+    await waitFor(() => seen.resets.length === 1, 'the reset');
+    expect(seen.resets[0]?.oldGeneration).toBe(before.generation);
+    expect(seen.resets[0]?.newGeneration).toBeGreaterThan(before.generation);
+    await waitFor(() => subscription.state.kind === 'live', 'live again');
+    await publishMany(room, 2);
+    await waitFor(() => seen.offsets.length === 2, 'events of the new room');
+    expect(seen.offsets).toEqual([0, 1]);
+    expect(subscription.generation).toBe(seen.resets[0]?.newGeneration);
+  });
+
+  it('detects a reset from a stored cursor of an older generation', async () => {
+    const room = uniqueRoom();
+    await rest.ensureRoom(room);
+    await publishMany(room, 2);
+    const { seen, subscription } = watch({ room, cursor: { generation: 1, nextOffset: 40 } });
+    await waitFor(() => subscription.state.kind === 'live', 'live');
+    expect(seen.resets).toHaveLength(1);
+    await waitFor(() => seen.offsets.length === 2, 'the new room from its start');
+    expect(seen.offsets).toEqual([0, 1]);
+  });
+
+  it('jumps over events lost to retention and says how many', async () => {
+    const small = await startSynapStandin({ port: 0, maxBuffer: 10, pollIntervalMs: 20 });
+    try {
+      const smallRest = new SynapRest({ baseUrl: small.url });
+      const room = uniqueRoom();
+      await smallRest.ensureRoom(room);
+      const { generation } = await smallRest.stats(room);
+      for (let i = 0; i < 30; i += 1) await smallRest.publish(room, 'message', i);
+      const { seen } = watch({ room, rest: smallRest, cursor: { generation, nextOffset: 0 } });
+      await waitFor(() => seen.offsets.length === 10, 'the retained events');
+      expect(seen.gaps).toEqual([{ fromOffset: 0, toOffset: 20, lost: 20 }]);
+      expect(seen.offsets).toEqual(range(20, 30));
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('notices a half-open socket by its own liveness check and reconnects', async () => {
+    const room = uniqueRoom();
+    await rest.ensureRoom(room);
+    const { subscription, seen } = watch({
+      room,
+      livenessIntervalMs: 100,
+      reconnect: { minDelayMs: 50, maxDelayMs: 100 },
+    });
+    await waitFor(() => subscription.state.kind === 'live', 'live');
+    standin.stall(true);
+    await publishMany(room, 3);
+    await waitFor(() => seen.states.includes('reconnecting'), 'the dead socket noticed');
+    standin.stall(false);
+    await waitFor(() => seen.offsets.length === 3, 'the stalled events');
+    expect(seen.offsets).toEqual([0, 1, 2]);
+  });
+
+  it('stops at 401 with an unauthorized state instead of retrying', async () => {
+    const secured = await startSynapStandin({ port: 0, apiKeys: ['secret'] });
+    try {
+      const { subscription } = watch({
+        room: uniqueRoom(),
+        rest: new SynapRest({ baseUrl: secured.url }),
+      });
+      await waitFor(() => subscription.state.kind === 'unauthorized', 'unauthorized');
+      expect(subscription.state).toMatchObject({ kind: 'unauthorized', forbidden: false });
+      const keyed = watch({
+        room: uniqueRoom(),
+        rest: new SynapRest({ baseUrl: secured.url, apiKey: 'secret' }),
+      });
+      await waitFor(() => keyed.subscription.state.kind === 'live', 'live with the key');
+    } finally {
+      await secured.close();
+    }
+  });
+
+  it('skips and counts frames it cannot read, keeping the socket', async () => {
+    const garbage = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    garbage.on('connection', (socket) => {
+      socket.send('{"type":"connected"}');
+      for (const frame of ['not json', '42', '{"type":"event"}', '{"type":"mystery"}']) {
+        socket.send(frame);
+      }
+      socket.send('{"type":"event","offset":0,"event":"message","data":{"ok":true},"timestamp":1}');
+    });
+    await new Promise((resolve) => garbage.once('listening', resolve));
+    const { port } = garbage.address() as { port: number };
+    const room = uniqueRoom();
+    await rest.ensureRoom(room);
+    const { generation } = await rest.stats(room);
+    class ToGarbage extends NodeWebSocket {
+      constructor() {
+        super(`ws://127.0.0.1:${port}/`);
+      }
+    }
+    const { seen } = watch({ room, WebSocket: ToGarbage, cursor: { generation, nextOffset: 0 } });
+    try {
+      await waitFor(() => seen.offsets.length === 1, 'the good frame');
+      expect(seen.malformed).toBe(4);
+    } finally {
+      garbage.close();
+    }
+  });
+});
+
+describe('RoomSubscription reconnect timing', () => {
+  it('backs off from about half a second, doubling up to 30 s, and retries at once when back online', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    });
+    try {
+      const down = new SynapRest({
+        baseUrl: 'http://127.0.0.1:9',
+        fetch: () => Promise.reject(new TypeError('fetch failed')),
+      });
+      let notify: (online: boolean) => void = () => {};
+      const network: NetworkMonitor = {
+        online: true,
+        subscribe(listener) {
+          notify = listener;
+          return () => {};
+        },
+      };
+      const delays: number[] = [];
+      const subscription = new RoomSubscription({
+        rest: down,
+        room: 'r',
+        subscriberId: 's',
+        WebSocket: NodeWebSocket,
+        network,
+        random: () => 0.999_999,
+      });
+      running.push(subscription);
+      subscription.on('state', ({ newState }) => {
+        if (newState.kind === 'reconnecting') delays.push(newState.delayMs);
+      });
+      subscription.start();
+      for (let i = 0; i < 9; i += 1) {
+        await vi.waitFor(() => expect(delays).toHaveLength(i + 1));
+        await vi.advanceTimersByTimeAsync(delays[i] ?? 0);
+      }
+      expect(delays.slice(0, 9)).toEqual([
+        999, 1_499, 2_499, 4_499, 8_499, 16_499, 30_000, 30_000, 30_000,
+      ]);
+      const before = delays.length;
+      notify(true);
+      await vi.waitFor(() => expect(delays.length).toBe(before + 1));
+      // Coming back online resets the attempts: the next wait is short again.
+      expect(delays.at(-1)).toBe(999);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('waits for the network while the browser says it is offline', async () => {
+    const down = new SynapRest({
+      baseUrl: 'http://127.0.0.1:9',
+      fetch: () => Promise.reject(new SynapError('network', 'offline')),
+    });
+    const network: NetworkMonitor = { online: false, subscribe: () => () => {} };
+    const { subscription } = watch({ room: 'r', rest: down, network });
+    await waitFor(() => subscription.state.kind === 'offline', 'offline');
+    expect(subscription.state.kind).toBe('offline');
+  });
+});

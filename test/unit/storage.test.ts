@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { CursorStore } from '../../src/lib/cursor-store';
+import { SafeStorage, type StorageLike } from '../../src/lib/safe-storage';
+import { deviceId, subscriberIdFor } from '../../src/lib/subscriber-id';
+
+class MapStorage implements StorageLike {
+  readonly map = new Map<string, string>();
+  getItem(key: string) {
+    return this.map.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.map.set(key, value);
+  }
+  removeItem(key: string) {
+    this.map.delete(key);
+  }
+}
+
+class FullStorage extends MapStorage {
+  override setItem(): void {
+    const error = new Error('The quota has been exceeded.');
+    error.name = 'QuotaExceededError';
+    throw error;
+  }
+}
+
+const SERVER = 'http://localhost:15500';
+
+describe('CursorStore', () => {
+  it('keeps a cursor per server, room and subscriber', () => {
+    const backing = new MapStorage();
+    const cursors = new CursorStore(new SafeStorage(() => backing));
+    cursors.set(SERVER, 'chat-room-a', 'sub', { generation: 5, nextOffset: 12 });
+    cursors.set('http://other:15500', 'chat-room-a', 'sub', { generation: 9, nextOffset: 1 });
+    // A fresh store over the same storage: as after a reload.
+    const reloaded = new CursorStore(new SafeStorage(() => backing));
+    expect(reloaded.get(SERVER, 'chat-room-a', 'sub')).toEqual({ generation: 5, nextOffset: 12 });
+    expect(reloaded.get('http://other:15500', 'chat-room-a', 'sub')).toEqual({
+      generation: 9,
+      nextOffset: 1,
+    });
+    expect(reloaded.get(SERVER, 'chat-room-b', 'sub')).toBeNull();
+    reloaded.delete(SERVER, 'chat-room-a', 'sub');
+    expect(reloaded.get(SERVER, 'chat-room-a', 'sub')).toBeNull();
+  });
+
+  it('reads corrupted or ill-shaped entries as no cursor', () => {
+    const backing = new MapStorage();
+    const cursors = new CursorStore(new SafeStorage(() => backing));
+    cursors.set(SERVER, 'r', 's', { generation: 1, nextOffset: 1 });
+    const [key] = [...backing.map.keys()];
+    for (const junk of [
+      '{not json',
+      '"text"',
+      '{"generation":1}',
+      '{"generation":1,"nextOffset":-4}',
+    ]) {
+      backing.map.set(key ?? '', junk);
+      expect(cursors.get(SERVER, 'r', 's')).toBeNull();
+    }
+  });
+
+  it('falls back to memory when storage is full, and says so', () => {
+    const storage = new SafeStorage(() => new FullStorage());
+    const cursors = new CursorStore(storage);
+    cursors.set(SERVER, 'r', 's', { generation: 3, nextOffset: 40 });
+    expect(cursors.get(SERVER, 'r', 's')).toEqual({ generation: 3, nextOffset: 40 });
+    expect(storage.problem).toMatch(/full/);
+  });
+
+  it('falls back to memory when touching storage throws (blocked storage)', () => {
+    const storage = new SafeStorage(() => {
+      throw new DOMException('Access is denied for this document.', 'SecurityError');
+    });
+    const cursors = new CursorStore(storage);
+    expect(cursors.get(SERVER, 'r', 's')).toBeNull();
+    cursors.set(SERVER, 'r', 's', { generation: 3, nextOffset: 41 });
+    expect(cursors.get(SERVER, 'r', 's')).toEqual({ generation: 3, nextOffset: 41 });
+    expect(storage.problem).toMatch(/not available/);
+  });
+});
+
+describe('subscriber ids', () => {
+  it('keeps one device id per browser', () => {
+    const backing = new MapStorage();
+    const first = deviceId(new SafeStorage(() => backing));
+    expect(first).toMatch(/^[a-z0-9]{10}$/);
+    expect(deviceId(new SafeStorage(() => backing))).toBe(first);
+  });
+
+  it('makes a URL-safe id from any display name', () => {
+    expect(subscriberIdFor('Alice Smith', 'dev1')).toBe('alice-smith-dev1');
+    expect(subscriberIdFor('../../etc/passwd?x=1', 'dev1')).toBe('etc-passwd-x-1-dev1');
+    expect(subscriberIdFor('日本', 'dev1')).toBe('user-dev1');
+  });
+});
