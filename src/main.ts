@@ -7,9 +7,12 @@ import { ChatApp } from './state/chat.svelte';
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks #app');
 
+/** `npm run dev` names its embedded stand-in here; a built copy uses the build-time default. */
+const embeddedServer = document.querySelector<HTMLMetaElement>('meta[name="synap-default-url"]');
+
 const app = new ChatApp({
   storage: new SafeStorage(),
-  defaultServerUrl: __SYNAP_DEFAULT_URL__,
+  defaultServerUrl: embeddedServer?.content || __SYNAP_DEFAULT_URL__,
   network: browserNetworkMonitor(),
 });
 

@@ -37,6 +37,8 @@ export const OLDER_PAGE_MESSAGES = 50;
 export const MAX_HISTORY_SCAN_EVENTS = 5_000;
 /** Typing and presence expire on the clock, so the room re-reads them this often. */
 const CLOCK_TICK_MS = 1_000;
+/** Room info on screen follows new events, re-reading stats at most this often. */
+const STATS_REFRESH_MS = 2_000;
 
 export interface RoomDeps {
   rest: SynapRest;
@@ -106,6 +108,7 @@ export class RoomState {
   #historyFor: number | null = null;
   #visible = true;
   #timers: ReturnType<typeof setInterval>[] = [];
+  #statsTimer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
 
   constructor(id: string, deps: RoomDeps) {
@@ -197,6 +200,7 @@ export class RoomState {
     this.#subscription.stop();
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    if (this.#statsTimer) clearTimeout(this.#statsTimer);
     if (goodbye === 'none') return Promise.resolve();
     return this.#announce('left', false, goodbye === 'keepalive');
   }
@@ -271,6 +275,14 @@ export class RoomState {
     }
   }
 
+  #scheduleStatsRefresh(): void {
+    if (this.#statsTimer || this.#stopped) return;
+    this.#statsTimer = setTimeout(() => {
+      this.#statsTimer = null;
+      if (!this.#stopped) void this.refreshStats();
+    }, STATS_REFRESH_MS);
+  }
+
   async loadOlder(): Promise<void> {
     if (this.#loadingOlder || !this.#hasOlder || this.#historyBefore === null) return;
     await this.#loadHistory(this.#historyBefore, OLDER_PAGE_MESSAGES, undefined);
@@ -302,6 +314,7 @@ export class RoomState {
     sub.on('event', ({ event, live }) => {
       this.#apply(event, live ? 'live' : 'replay');
       if (this.#active && this.#visible) this.markRead();
+      if (this.#active) this.#scheduleStatsRefresh();
     });
     sub.on('gap', ({ lost }) =>
       this.#notify('gap', `${lost.toLocaleString()} older messages are no longer available`),

@@ -1,0 +1,30 @@
+import { render } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import MessageText from '../../src/components/MessageText.svelte';
+
+describe('MessageText', () => {
+  it('renders the text exactly, with no added whitespace', () => {
+    const text = ' two  spaces,\ttab, link www.example.com. and\nnewline ';
+    const { container } = render(MessageText, { text });
+    expect(container.querySelector('p')?.textContent).toBe(text);
+  });
+
+  it('creates no elements from markup', () => {
+    const text =
+      '<img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a><svg onload=alert(1)>';
+    const { container } = render(MessageText, { text });
+    expect(container.querySelector('p')?.textContent).toBe(text);
+    expect(container.querySelectorAll('img, a, svg')).toHaveLength(0);
+  });
+
+  it('links only safe schemes', () => {
+    const { getAllByRole } = render(MessageText, {
+      text: 'http://a.com www.b.org c@d.io javascript:alert(1) data:text/html,x',
+    });
+    expect(getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual([
+      'http://a.com',
+      'https://www.b.org',
+      'mailto:c@d.io',
+    ]);
+  });
+});

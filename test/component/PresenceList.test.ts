@@ -1,0 +1,37 @@
+import { render, screen, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import PresenceList from '../../src/components/PresenceList.svelte';
+
+const users = [
+  { userId: 'me', lastSeenMs: 0, own: true },
+  { userId: 'alice', lastSeenMs: 0, own: false },
+  { userId: 'bob', lastSeenMs: 0, own: false },
+];
+
+describe('PresenceList', () => {
+  it('has a count heading and a list labelled Online', () => {
+    render(PresenceList, { users });
+    expect(screen.getByRole('heading', { name: 'Online — 3' })).toBeInTheDocument();
+    const list = screen.getByRole('list', { name: 'Online' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'M me (you)',
+      'A alice',
+      'B bob',
+    ]);
+  });
+
+  it('marks only the own user "(you)"', () => {
+    render(PresenceList, { users });
+    expect(screen.getAllByText('(you)')).toHaveLength(1);
+    const own = screen.getByText('me').closest('li');
+    expect(own).toHaveTextContent('(you)');
+  });
+
+  it('updates the count', async () => {
+    const { rerender } = render(PresenceList, { users });
+    await rerender({ users: users.slice(0, 1) });
+    expect(screen.getByRole('heading', { name: 'Online — 1' })).toBeInTheDocument();
+    expect(screen.getAllByRole('listitem')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage, SystemLine, TimelineEntry } from '../../src/lib/chat-model';
+import {
+  buildTimelineRows,
+  formatFullDate,
+  formatTime,
+  GROUP_WINDOW_MS,
+  toIsoString,
+  type TimelineRow,
+} from '../../src/lib/timeline-rows';
+
+const NOW_MS = Date.UTC(2025, 5, 15, 12, 0); // Sunday 15 June 2025, 12:00 UTC
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const opts = { locale: 'en-US', timeZone: 'UTC', nowMs: NOW_MS };
+
+let nextOffset = 0;
+function msg(userId: string, sentAtMs: number, extra: Partial<ChatMessage> = {}): ChatMessage {
+  const offset = extra.offset === undefined ? nextOffset++ : extra.offset;
+  return {
+    type: 'message',
+    key: offset === null ? `c${sentAtMs}` : `o${offset}`,
+    offset,
+    userId,
+    text: 'hi',
+    sentAtMs,
+    own: userId === 'me',
+    status: 'confirmed',
+    ...extra,
+  };
+}
+function sys(userId: string, atMs: number, kind: 'joined' | 'left' = 'joined'): SystemLine {
+  const offset = nextOffset++;
+  return { type: 'system', key: `o${offset}`, offset, kind, userId, atMs };
+}
+
+/** Compact picture of rows: day labels, dividers, and messages as user[start/end]. */
+function shape(rows: TimelineRow[]): string[] {
+  return rows.map((row) => {
+    switch (row.kind) {
+      case 'day':
+        return `day:${row.label}`;
+      case 'unread':
+        return 'unread';
+      case 'system':
+        return `${row.line.userId} ${row.line.kind}`;
+      case 'message':
+        return `${row.message.userId}${row.groupStart ? '<' : ''}${row.groupEnd ? '>' : ''}`;
+    }
+  });
+}
+
+describe('buildTimelineRows', () => {
+  it('returns nothing for no entries', () => {
+    expect(buildTimelineRows([], opts)).toEqual([]);
+  });
+
+  it('groups consecutive messages from one author within 5 minutes', () => {
+    const t = NOW_MS - 60 * MINUTE_MS;
+    const entries = [
+      msg('alice', t),
+      msg('alice', t + MINUTE_MS),
+      msg('alice', t + 2 * MINUTE_MS),
+      msg('bob', t + 3 * MINUTE_MS),
+      msg('alice', t + 4 * MINUTE_MS),
+    ];
+    expect(shape(buildTimelineRows(entries, opts))).toEqual([
+      'day:Today',
+      'alice<',
+      'alice',
+      'alice>',
+      'bob<>',
+      'alice<>',
+    ]);
+  });
+
+  it('starts a new group after a pause longer than the window', () => {
+    const t = NOW_MS - 60 * MINUTE_MS;
+    const entries = [
+      msg('alice', t),
+      msg('alice', t + GROUP_WINDOW_MS),
+      msg('alice', t + 2 * GROUP_WINDOW_MS + 1),
+    ];
+    expect(shape(buildTimelineRows(entries, opts))).toEqual([
+      'day:Today',
+      'alice<',
+      'alice>',
+      'alice<>',
+    ]);
+  });
+
+  it('breaks a group at a system line', () => {
+    const t = NOW_MS - 60 * MINUTE_MS;
+    const entries: TimelineEntry[] = [msg('alice', t), sys('bob', t + 1), msg('alice', t + 2)];
+    expect(shape(buildTimelineRows(entries, opts))).toEqual([
+      'day:Today',
+      'alice<>',
+      'bob joined',
+      'alice<>',
+    ]);
+  });
+
+  it('labels days Today, Yesterday, or with a date, and breaks groups at midnight', () => {
+    const midnight = Date.UTC(2025, 5, 15);
+    const entries = [
+      msg('alice', Date.UTC(2025, 5, 12, 9)),
+      msg('alice', midnight - MINUTE_MS),
+      msg('alice', midnight + MINUTE_MS),
+    ];
+    const rows = buildTimelineRows(entries, opts);
+    expect(shape(rows)).toEqual([
+      'day:Thursday, June 12',
+      'alice<>',
+      'day:Yesterday',
+      'alice<>',
+      'day:Today',
+      'alice<>',
+    ]);
+    expect(rows[0]).toMatchObject({ kind: 'day', dateIso: '2025-06-12' });
+  });
+
+  it('adds the year to dates from another year', () => {
+    const rows = buildTimelineRows([msg('a', Date.UTC(2024, 11, 31, 10))], opts);
+    expect(rows[0]).toMatchObject({ kind: 'day', label: 'Tuesday, December 31, 2024' });
+  });
+
+  it('uses the time zone for day boundaries', () => {
+    // 23:30 UTC on the 14th is already the 15th in Tokyo.
+    const at = Date.UTC(2025, 5, 14, 23, 30);
+    expect(shape(buildTimelineRows([msg('a', at)], opts))[0]).toBe('day:Yesterday');
+    expect(shape(buildTimelineRows([msg('a', at)], { ...opts, timeZone: 'Asia/Tokyo' }))[0]).toBe(
+      'day:Today',
+    );
+  });
+
+  it('places "New messages" before the first unread message from someone else', () => {
+    const t = NOW_MS - 60 * MINUTE_MS;
+    const entries = [
+      msg('alice', t, { offset: 10 }),
+      msg('me', t + 1, { offset: 11 }),
+      msg('alice', t + 2, { offset: 12 }),
+      msg('alice', t + 3, { offset: 13 }),
+    ];
+    const rows = buildTimelineRows(entries, { ...opts, unreadFromOffset: 11 });
+    expect(shape(rows)).toEqual(['day:Today', 'alice<>', 'me<>', 'unread', 'alice<', 'alice>']);
+    expect(rows.filter((row) => row.kind === 'unread')).toHaveLength(1);
+  });
+
+  it('has no divider without unreadFromOffset or when nothing is unread', () => {
+    const t = NOW_MS - 60 * MINUTE_MS;
+    const entries = [msg('alice', t, { offset: 1 }), msg('alice', t + 1, { offset: 2 })];
+    expect(shape(buildTimelineRows(entries, opts))).not.toContain('unread');
+    expect(shape(buildTimelineRows(entries, { ...opts, unreadFromOffset: null }))).not.toContain(
+      'unread',
+    );
+    expect(shape(buildTimelineRows(entries, { ...opts, unreadFromOffset: 3 }))).not.toContain(
+      'unread',
+    );
+  });
+
+  it('skips pending messages (no offset) and own messages for the divider', () => {
+    const t = NOW_MS - MINUTE_MS;
+    const entries = [
+      msg('me', t, { offset: 5 }),
+      msg('bob', t, { offset: null }),
+      msg('carol', t, { offset: 6 }),
+    ];
+    expect(shape(buildTimelineRows(entries, { ...opts, unreadFromOffset: 0 }))).toEqual([
+      'day:Today',
+      'me<>',
+      'bob<>',
+      'unread',
+      'carol<>',
+    ]);
+  });
+
+  it('puts the divider after a day separator on the same entry', () => {
+    const entries = [
+      msg('alice', NOW_MS - DAY_MS, { offset: 1 }),
+      msg('bob', NOW_MS, { offset: 2 }),
+    ];
+    expect(shape(buildTimelineRows(entries, { ...opts, unreadFromOffset: 2 }))).toEqual([
+      'day:Yesterday',
+      'alice<>',
+      'day:Today',
+      'unread',
+      'bob<>',
+    ]);
+  });
+
+  it('does not group own and other messages with the same name', () => {
+    const t = NOW_MS - MINUTE_MS;
+    const entries = [msg('me', t), msg('me', t + 1, { own: false })];
+    expect(shape(buildTimelineRows(entries, opts))).toEqual(['day:Today', 'me<>', 'me<>']);
+  });
+
+  it('survives unreadable timestamps and locales', () => {
+    const entries = [
+      msg('a', NOW_MS),
+      msg('a', Number.NaN),
+      msg('a', 1e20),
+      msg('a', Number.NEGATIVE_INFINITY),
+    ];
+    const rows = buildTimelineRows(entries, { locale: 'not a locale!!', timeZone: 'Mars/Base' });
+    expect(rows.filter((row) => row.kind === 'day')).toHaveLength(1);
+    expect(rows.filter((row) => row.kind === 'message')).toHaveLength(4);
+  });
+
+  it('uses stable keys', () => {
+    const rows = buildTimelineRows([msg('a', NOW_MS, { offset: 3 })], {
+      ...opts,
+      unreadFromOffset: 0,
+    });
+    expect(rows.map((row) => row.key)).toEqual(['day-2025-06-15', 'unread-divider', 'o3']);
+  });
+});
+
+describe('time formatting', () => {
+  it('formats a short time in the locale and time zone', () => {
+    expect(formatTime(Date.UTC(2025, 5, 15, 14, 5), 'en-US', 'UTC')).toBe('2:05 PM');
+    expect(formatTime(Date.UTC(2025, 5, 15, 14, 5), 'de-DE', 'UTC')).toBe('14:05');
+  });
+
+  it('gives a full date for tooltips and an ISO string for datetime', () => {
+    const at = Date.UTC(2025, 5, 15, 14, 5);
+    expect(formatFullDate(at, 'en-US', 'UTC')).toMatch(/Sunday, June 15, 2025.*2:05\sPM/);
+    expect(toIsoString(at)).toBe('2025-06-15T14:05:00.000Z');
+  });
+
+  it('returns empty text for unreadable times', () => {
+    expect(formatTime(Number.NaN)).toBe('');
+    expect(formatFullDate(1e20)).toBe('');
+    expect(toIsoString(Number.POSITIVE_INFINITY)).toBe('');
+  });
+});
+
+describe('row keys', () => {
+  it('stay unique when a skewed clock revisits a day or keys repeat', () => {
+    const entries = [
+      msg('a', NOW_MS, { key: 'dup' }),
+      msg('b', NOW_MS - DAY_MS, { key: 'dup' }),
+      msg('c', NOW_MS, { key: 'dup' }),
+    ];
+    const keys = buildTimelineRows(entries, opts).map((row) => row.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual([
+      'day-2025-06-15',
+      'dup',
+      'day-2025-06-14',
+      'dup~2',
+      'day-2025-06-15~2',
+      'dup~3',
+    ]);
+  });
+});
