@@ -1,25 +1,12 @@
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../src/lib/chat-model';
-import { SafeStorage, type StorageLike } from '../../src/lib/safe-storage';
+import { SafeStorage } from '../../src/lib/safe-storage';
 import { SynapRest } from '../../src/lib/synap-rest';
 import { ChatApp } from '../../src/state/chat.svelte';
 import type { ChatSettings } from '../../src/state/settings.svelte';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
-import { NodeWebSocket, waitFor } from '../unit/helpers';
-
-class MapStorage implements StorageLike {
-  readonly map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-}
+import { MapStorage, NodeWebSocket, waitFor } from '../unit/helpers';
 
 let standin: SynapStandin;
 let secured: SynapStandin;

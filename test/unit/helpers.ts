@@ -1,5 +1,6 @@
 // Shared test plumbing for the client library against the in-process stand-in.
 import WebSocket from 'ws';
+import type { StorageLike } from '../../src/lib/safe-storage';
 import type { WebSocketConstructor } from '../../src/lib/room-subscription';
 
 /** Node 20 has no global WebSocket: the `ws` package stands in, over real sockets. */
@@ -24,5 +25,19 @@ export async function waitFor<T>(
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** localStorage's interface over a Map, to inspect or corrupt what was stored. */
+export class MapStorage implements StorageLike {
+  readonly map = new Map<string, string>();
+  getItem(key: string) {
+    return this.map.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.map.set(key, value);
+  }
+  removeItem(key: string) {
+    this.map.delete(key);
   }
 }

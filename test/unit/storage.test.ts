@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CursorStore } from '../../src/lib/cursor-store';
-import { SafeStorage, type StorageLike } from '../../src/lib/safe-storage';
+import { SafeStorage } from '../../src/lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../../src/lib/subscriber-id';
-
-class MapStorage implements StorageLike {
-  readonly map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-}
+import { MapStorage } from './helpers';
 
 class FullStorage extends MapStorage {
   override setItem(): void {
