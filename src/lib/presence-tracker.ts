@@ -17,6 +17,8 @@ export class PresenceTracker {
   readonly #ownUserId: string;
   readonly #now: () => number;
   readonly #lastSeenMs = new Map<string, number>();
+  /** When each user last said goodbye: older hellos (e.g. from history) must not revive them. */
+  readonly #leftAtMs = new Map<string, number>();
 
   constructor(ownUserId: string, options: PresenceTrackerOptions = {}) {
     this.#ownUserId = ownUserId;
@@ -33,7 +35,7 @@ export class PresenceTracker {
     if (seenAtMs === null) return false;
     const wasOnline = this.#isOnline(userId, nowMs);
     this.#record(userId, seenAtMs);
-    return !wasOnline;
+    return !wasOnline && this.#isOnline(userId, nowMs);
   }
 
   /** Messages and typing prove presence too, e.g. from a client that sends no heartbeats. */
@@ -51,6 +53,7 @@ export class PresenceTracker {
     const lastSeenMs = this.#lastSeenMs.get(userId);
     if (lastSeenMs !== undefined && atMs < lastSeenMs) return false;
     this.#lastSeenMs.delete(userId);
+    this.#leftAtMs.set(userId, Math.max(atMs, this.#leftAtMs.get(userId) ?? atMs));
     return wasOnline;
   }
 
@@ -60,6 +63,11 @@ export class PresenceTracker {
     for (const [userId, lastSeenMs] of this.#lastSeenMs) {
       if (userId === this.#ownUserId) continue;
       if (nowMs - lastSeenMs < PRESENCE_TIMEOUT_MS) others.push({ userId, lastSeenMs, own: false });
+      // Forget the timed-out, or a stream of made-up user ids would grow this for ever.
+      else this.#lastSeenMs.delete(userId);
+    }
+    for (const [userId, leftAtMs] of this.#leftAtMs) {
+      if (nowMs - leftAtMs >= PRESENCE_TIMEOUT_MS) this.#leftAtMs.delete(userId);
     }
     others.sort((a, b) => compareNames(a.userId, b.userId));
     const ownLastSeenMs = Math.max(this.#lastSeenMs.get(this.#ownUserId) ?? nowMs, nowMs);
@@ -83,6 +91,8 @@ export class PresenceTracker {
   }
 
   #record(userId: string, atMs: number): void {
+    const leftAtMs = this.#leftAtMs.get(userId);
+    if (leftAtMs !== undefined && atMs < leftAtMs) return;
     const previous = this.#lastSeenMs.get(userId);
     if (previous === undefined || atMs > previous) this.#lastSeenMs.set(userId, atMs);
   }

@@ -5,7 +5,13 @@ import { RECONNECT_DEFAULTS, backoffDelayMs, type ReconnectOptions } from './bac
 import type { RoomCursor } from './cursor-store';
 import { Emitter } from './emitter';
 import type { NetworkMonitor } from './network-monitor';
-import { SynapError, type RoomStats, type StreamEvent, type SynapRest } from './synap-rest';
+import {
+  SynapError,
+  earliestOffsetInError,
+  type RoomStats,
+  type StreamEvent,
+  type SynapRest,
+} from './synap-rest';
 
 export type SubscriptionState =
   | { kind: 'idle' }
@@ -32,8 +38,8 @@ export interface RoomSubscriptionEvents {
   ready: { startOffset: number; generation: number; stats: RoomStats };
   /** The room's stats, as read on (re)connect and by the liveness check. */
   stats: RoomStats;
-  /** A frame that could not be read was skipped. */
-  malformed: { reason: string; total: number };
+  /** `count` frames or events that could not be read were skipped. */
+  malformed: { reason: string; count: number };
 }
 
 /** What the subscription needs of a WebSocket (the browser's, or `ws` in Node tests). */
@@ -70,7 +76,6 @@ export const CATCH_UP_PAGE_SIZE = 1_000;
 const SOCKET_BATCH_EVENTS = 100;
 /** The liveness check gives up on a socket after this many failed stats reads in a row. */
 const LIVENESS_FAILURES_BEFORE_RECONNECT = 2;
-const OUT_OF_RANGE = /out of range; earliest retained offset is (\d+)/;
 
 /** The offset the next published event will get. */
 export function endOffset(stats: RoomStats): number {
@@ -104,7 +109,6 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
   #livenessTimer: ReturnType<typeof setInterval> | null = null;
   #livenessMark: { nextOffset: number; behind: boolean } | null = null;
   #livenessFailures = 0;
-  #malformed = 0;
   #stopNetwork: (() => void) | null = null;
 
   constructor(options: RoomSubscriptionOptions) {
@@ -135,11 +139,6 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
 
   get generation(): number | null {
     return this.#generation;
-  }
-
-  /** Frames skipped because they could not be read. */
-  get malformedCount(): number {
-    return this.#malformed;
   }
 
   start(): void {
@@ -197,7 +196,7 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
     this.#closeSocket();
     this.#setState({ kind: 'connecting' });
     try {
-      const stats = await this.#readStats();
+      const stats = await this.#readStats(session);
       if (session !== this.#session) return;
       this.emit('stats', stats);
       this.#reconcile(stats);
@@ -211,11 +210,13 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
   }
 
   /** Stats, creating the room first when it is missing (a wipe, or a room never made). */
-  async #readStats(): Promise<RoomStats> {
+  async #readStats(session: number): Promise<RoomStats> {
     try {
       return await this.#rest.stats(this.room);
     } catch (error) {
       if (!(error instanceof SynapError) || error.kind !== 'room_not_found') throw error;
+      // A stopped subscription (a room just left) must not bring the room back.
+      if (session !== this.#session) throw error;
       await this.#rest.ensureRoom(this.room);
       return this.#rest.stats(this.room);
     }
@@ -269,6 +270,7 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
           this.#pageSize,
         );
       } catch (error) {
+        if (session !== this.#session) return;
         if (error instanceof SynapError && error.kind === 'offset_out_of_range') {
           this.#reportGap(error.earliestOffset ?? end);
           continue;
@@ -293,8 +295,7 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
 
   #countMalformed(count: number, reason: string): void {
     if (count <= 0) return;
-    this.#malformed += count;
-    this.emit('malformed', { reason, total: this.#malformed });
+    this.emit('malformed', { reason, count });
   }
 
   #openSocket(session: number): void {
@@ -351,8 +352,8 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
     }
     if (type === 'error') {
       const text = String((frame as { error?: unknown }).error ?? 'unknown error');
-      const outOfRange = OUT_OF_RANGE.exec(text);
-      if (outOfRange) this.#reportGap(Number(outOfRange[1]));
+      const earliest = earliestOffsetInError(text);
+      if (earliest !== null) this.#reportGap(earliest);
       return `the server said: ${text}`;
     }
     if (type !== 'event') {
@@ -379,6 +380,8 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
   }
 
   #onConnected(): void {
+    // Only the first `connected` of a socket counts: a repeat must not start more timers.
+    if (this.#state.kind === 'live') return;
     this.#setState({ kind: 'live' });
     this.#livenessMark = null;
     this.#livenessFailures = 0;
@@ -441,7 +444,8 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
         });
         return;
       }
-      if (error.kind === 'bad_response' || error.kind === 'bad_request') {
+      // A request the server refuses as such will be refused again: no point retrying.
+      if (error.kind === 'bad_request') {
         this.#clearTimers();
         this.#setState({ kind: 'failed', message: error.message });
         return;

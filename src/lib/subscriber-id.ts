@@ -19,6 +19,16 @@ export function deviceId(storage: SafeStorage, random: () => number = Math.rando
   return id;
 }
 
+/** FNV-1a: a short, stable fingerprint, so names that slug alike ("Bob", "bob!") stay apart. */
+function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of text) {
+    hash ^= char.codePointAt(0) ?? 0;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
 /** A readable, URL-safe subscriber id for this user on this device. */
 export function subscriberIdFor(userId: string, device: string): string {
   const slug =
@@ -28,5 +38,5 @@ export function subscriberIdFor(userId: string, device: string): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 32) || 'user';
-  return `${slug}-${device}`;
+  return `${slug}-${fingerprint(userId)}-${device}`;
 }

@@ -124,16 +124,23 @@ function numberField(body: Record<string, unknown>, name: string): number {
   return value;
 }
 
+/** The earliest retained offset named by Synap's out-of-range error text, if it is one. */
+export function earliestOffsetInError(text: string): number | null {
+  const match = OUT_OF_RANGE.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
 function errorFromResponse(status: number, text: string): SynapError {
-  const outOfRange = OUT_OF_RANGE.exec(text);
-  if (outOfRange) {
-    return new SynapError('offset_out_of_range', text, status, Number(outOfRange[1]));
-  }
+  const earliest = earliestOffsetInError(text);
+  if (earliest !== null) return new SynapError('offset_out_of_range', text, status, earliest);
   if (NOT_FOUND.test(text)) return new SynapError('room_not_found', text, status);
   if (ALREADY_EXISTS.test(text)) return new SynapError('room_exists', text, status);
   if (status === 401) return new SynapError('unauthorized', text || 'Unauthorized', status);
   if (status === 403) return new SynapError('forbidden', text || 'Forbidden', status);
-  if (status >= 500) return new SynapError('server', text || `Server error ${status}`, status);
+  // Overloaded, rate-limited or timed out: worth another try later, like a server error.
+  if (status >= 500 || status === 408 || status === 425 || status === 429) {
+    return new SynapError('server', text || `Server error ${status}`, status);
+  }
   return new SynapError('bad_request', text || `Request refused (${status})`, status);
 }
 
@@ -258,6 +265,8 @@ export class SynapRest {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
     let response: Response;
+    let text: string;
+    // The deadline covers the body too: headers followed by a dead connection must not hang.
     try {
       response = await this.#fetch(`${this.baseUrl}${path}`, {
         method,
@@ -266,6 +275,7 @@ export class SynapRest {
         signal: controller.signal,
         keepalive,
       });
+      text = await response.text();
     } catch (error) {
       const reason = controller.signal.aborted
         ? `no answer within ${Math.round(this.#timeoutMs / 1000)} s`
@@ -276,7 +286,6 @@ export class SynapRest {
     } finally {
       clearTimeout(timer);
     }
-    const text = await response.text().catch(() => '');
     let body: unknown = null;
     try {
       body = text ? (JSON.parse(text) as unknown) : null;

@@ -59,7 +59,7 @@ export class ChatApp {
   #listError = $state<string | null>(null);
   #joinError = $state<string | null>(null);
   #rest: SynapRest | null = null;
-  #visible = true;
+  #visible = $state(true);
   #listTimer: ReturnType<typeof setInterval> | null = null;
 
   readonly activeRoom: RoomState | null = $derived(
@@ -69,7 +69,7 @@ export class ChatApp {
     this.#serverRooms.filter((id) => !this.#rooms.some((room) => room.id === id)),
   );
   readonly totalUnread: number = $derived(
-    this.#rooms.reduce((sum, room) => sum + (room.active ? 0 : room.unread), 0),
+    this.#rooms.reduce((sum, room) => sum + (room.active && this.#visible ? 0 : room.unread), 0),
   );
 
   constructor(options: ChatAppOptions) {
@@ -135,9 +135,20 @@ export class ChatApp {
         return false;
       }
     }
+    const previous = this.settings.current;
     this.settings.save(next);
-    await this.#stopAll('await');
-    this.#start(next, initialRoom ?? this.#activeId);
+    const sameChat =
+      this.#rest !== null &&
+      (['serverUrl', 'apiKey', 'userId', 'roomPrefix'] as const).every(
+        (field) => previous[field] === next[field],
+      );
+    // Nothing that the rooms depend on changed: keep them (and their unsent messages).
+    if (!sameChat) {
+      // Goodbyes go out without waiting: the old server may be why the settings changed.
+      void this.#stopAll('keepalive');
+      this.#start(next, initialRoom ?? this.#activeId);
+    }
+    this.#phase = 'chat';
     this.#busy = false;
     return true;
   }
@@ -198,7 +209,10 @@ export class ChatApp {
       this.#listError = null;
     } catch (error) {
       if (rest !== this.#rest) return;
-      this.#listError = describeServerError(error, rest.baseUrl);
+      this.#listError =
+        error instanceof SynapError && error.kind === 'forbidden'
+          ? 'This API key may not list the rooms; join a room by its name.'
+          : describeServerError(error, rest.baseUrl);
     }
   }
 
@@ -294,7 +308,7 @@ export class ChatApp {
     });
   }
 
-  async #stopAll(goodbye: 'none' | 'await'): Promise<void> {
+  async #stopAll(goodbye: 'none' | 'keepalive'): Promise<void> {
     if (this.#listTimer) clearInterval(this.#listTimer);
     this.#listTimer = null;
     const rooms = this.#rooms;

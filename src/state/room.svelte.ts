@@ -37,6 +37,10 @@ export const OLDER_PAGE_MESSAGES = 50;
 export const MAX_HISTORY_SCAN_EVENTS = 5_000;
 /** Typing and presence expire on the clock, so the room re-reads them this often. */
 const CLOCK_TICK_MS = 1_000;
+/** Entries kept in memory per room; older ones are dropped and re-loaded on scroll. */
+export const MAX_TIMELINE_ENTRIES = 2_000;
+/** Notices kept on screen; older ones go. */
+const MAX_NOTICES = 3;
 /** Room info on screen follows new events, re-reading stats at most this often. */
 const STATS_REFRESH_MS = 2_000;
 
@@ -100,6 +104,9 @@ export class RoomState {
   // Bookkeeping only: the reactive counts derived from them are set explicitly.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #offsets = new Set<number>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #ownClientIds = new Set<string>();
+  #noticeCount = 0;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #unreadOffsets = new Set<number>();
   #readOffset: number | null = null;
@@ -213,19 +220,13 @@ export class RoomState {
     readMarkers.delete(serverUrl, this.stream, subscriberId);
   }
 
-  /** After the page comes back from the back-forward cache, where pagehide said goodbye. */
-  reannounce(): void {
-    void this.#announce('joined');
-  }
-
   /** The room is the one on screen (or not); `visible` is the page's visibility. */
   setActive(active: boolean, visible: boolean): void {
-    const opening = active && !this.#active;
+    // Coming into view (a room switch, or back to the tab): mark where the user left off.
+    const comingIntoView = active && visible && !(this.#active && this.#visible);
     this.#active = active;
     this.#visible = visible;
-    if (opening) {
-      this.#dividerOffset = this.#unreadOffsets.size > 0 ? this.#firstUnreadOffset() : null;
-    }
+    if (comingIntoView) this.#dividerOffset = this.#firstUnreadOffset();
     if (active && visible) this.markRead();
   }
 
@@ -310,7 +311,7 @@ export class RoomState {
     sub.on('state', ({ newState }) => (this.#connection = newState));
     sub.on('cursor', (cursor) => cursors.set(serverUrl, this.stream, subscriberId, cursor));
     sub.on('stats', (stats) => (this.#stats = stats));
-    sub.on('malformed', () => (this.#malformed += 1));
+    sub.on('malformed', ({ count }) => (this.#malformed += count));
     sub.on('event', ({ event, live }) => {
       this.#apply(event, live ? 'live' : 'replay');
       if (this.#active && this.#visible) this.markRead();
@@ -326,6 +327,8 @@ export class RoomState {
       this.#unread = 0;
       this.#dividerOffset = null;
       this.#historyFor = null;
+      this.#historyBefore = null;
+      this.#hasOlder = false;
       this.#notify('reset', 'This room was reset by the server: its earlier history is gone');
     });
     sub.on('ready', ({ startOffset, generation, stats }) => {
@@ -412,7 +415,7 @@ export class RoomState {
     const seenAtMs = source === 'live' ? this.#now() : event.serverAtMs;
     switch (event.kind) {
       case 'message':
-        this.#addMessage(event, seenAtMs);
+        this.#addMessage(event, seenAtMs, source);
         break;
       case 'typing':
         // Typing replayed from history is long over; only live typing is shown.
@@ -422,24 +425,35 @@ export class RoomState {
           this.#refreshClockState();
         }
         break;
-      case 'joined':
-        this.#presence.joined(event.userId, seenAtMs);
-        if (!event.heartbeat) this.#addSystem(event, 'joined');
+      case 'joined': {
+        const arrived = this.#presence.joined(event.userId, seenAtMs);
+        // A second tab or a re-announce of someone already here is not news.
+        if (!event.heartbeat && (arrived || source === 'history')) this.#addSystem(event, 'joined');
         this.#refreshClockState();
         break;
+      }
       case 'left':
         this.#presence.left(event.userId, seenAtMs);
-        this.#typing.left(event.userId);
+        if (source !== 'history') this.#typing.left(event.userId);
         this.#addSystem(event, 'left');
         this.#refreshClockState();
         break;
     }
   }
 
-  #addMessage(event: Extract<ChatEvent, { kind: 'message' }>, seenAtMs: number): void {
+  #addMessage(
+    event: Extract<ChatEvent, { kind: 'message' }>,
+    seenAtMs: number,
+    source: Source,
+  ): void {
     const own = event.userId === this.#deps.userId;
-    if (own && event.clientId) this.#outbox.confirm(event.clientId);
-    this.#typing.messageFrom(event.userId);
+    if (own && event.clientId) {
+      this.#outbox.confirm(event.clientId);
+      // A retry after a lost answer can store one message twice: show it once.
+      if (this.#ownClientIds.has(event.clientId)) return;
+      this.#ownClientIds.add(event.clientId);
+    }
+    if (source !== 'history') this.#typing.messageFrom(event.userId);
     this.#presence.activity(event.userId, seenAtMs);
     this.#insert({
       type: 'message',
@@ -476,7 +490,7 @@ export class RoomState {
     const entries = this.#entries;
     const last = entries.at(-1);
     if (!last || (last.offset ?? -1) < entry.offset) {
-      this.#entries = [...entries, entry];
+      this.#entries = this.#trimmed([...entries, entry]);
       return;
     }
     let low = 0;
@@ -489,9 +503,25 @@ export class RoomState {
     this.#entries = [...entries.slice(0, low), entry, ...entries.slice(low)];
   }
 
+  /** A long-open busy room drops its oldest entries; scrolling up loads them again. */
+  #trimmed(entries: TimelineEntry[]): TimelineEntry[] {
+    if (entries.length <= MAX_TIMELINE_ENTRIES) return entries;
+    const kept = entries.slice(entries.length - MAX_TIMELINE_ENTRIES);
+    for (const dropped of entries.slice(0, entries.length - MAX_TIMELINE_ENTRIES)) {
+      if (dropped.offset !== null) this.#offsets.delete(dropped.offset);
+    }
+    const firstKept = kept[0]?.offset;
+    if (firstKept !== null && firstKept !== undefined) {
+      this.#historyBefore = firstKept;
+      this.#hasOlder = true;
+    }
+    return kept;
+  }
+
   #notify(kind: RoomNotice['kind'], text: string): void {
-    const id = `${kind}-${this.#now()}-${this.#notices.length}`;
-    this.#notices = [...this.#notices, { id, kind, text }];
+    this.#noticeCount += 1;
+    const notice = { id: `${kind}-${this.#noticeCount}`, kind, text };
+    this.#notices = [...this.#notices, notice].slice(-MAX_NOTICES);
   }
 
   #tick(): void {
@@ -512,13 +542,23 @@ export class RoomState {
       heartbeat,
       nowMs: this.#now(),
     });
-    await this.#publishQuietly(publication, keepalive);
+    // A goodbye must not re-create a room that someone deleted.
+    await this.#publishQuietly(publication, { keepalive, createRoom: kind === 'joined' });
   }
 
   /** Typing and presence are best effort: a lost one is corrected by the next. */
-  async #publishQuietly(publication: Publication, keepalive = false): Promise<void> {
+  async #publishQuietly(
+    publication: Publication,
+    options: { keepalive?: boolean; createRoom?: boolean } = {},
+  ): Promise<void> {
+    const { rest } = this.#deps;
+    const keepalive = options.keepalive ?? false;
     try {
-      await publishToRoom(this.#deps.rest, this.stream, publication, { keepalive });
+      if (options.createRoom === false) {
+        await rest.publish(this.stream, publication.event, publication.data, { keepalive });
+      } else {
+        await publishToRoom(rest, this.stream, publication, { keepalive });
+      }
     } catch {
       // Best effort by design.
     }

@@ -35,7 +35,7 @@ export class SettingsStore {
       serverUrl: text(record.serverUrl, defaultServerUrl) || defaultServerUrl,
       apiKey,
       rememberApiKey: record.rememberApiKey !== false,
-      roomPrefix: text(record.roomPrefix, DEFAULT_ROOM_PREFIX) || DEFAULT_ROOM_PREFIX,
+      roomPrefix: text(record.roomPrefix, DEFAULT_ROOM_PREFIX),
     };
     this.#saved = this.#current.userId !== '';
   }

@@ -246,3 +246,46 @@ describe('ChatApp', { timeout: 30_000 }, () => {
     expect(messages(app).map((m) => m.text)).toEqual(['while down']);
   });
 });
+
+describe('ChatApp while the page is hidden', { timeout: 30_000 }, () => {
+  it('counts the open room in the tab title while hidden, and marks where the user left off on return', async () => {
+    const { app } = makeApp();
+    const chosen = settings();
+    const stream = `${chosen.roomPrefix}general`;
+    await app.connect(chosen);
+    const room = app.activeRoom;
+    if (!room) throw new Error('no room');
+    await waitFor(() => room.connection.kind === 'live' && !room.loadingOlder, 'live');
+    app.setVisible(false);
+    for (const text of ['while', 'away']) {
+      await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: text }));
+    }
+    await waitFor(() => room.unread === 2, 'two unread while hidden');
+    flushSync();
+    expect(app.totalUnread).toBe(2);
+    app.setVisible(true);
+    flushSync();
+    expect(app.totalUnread).toBe(0);
+    expect(room.unread).toBe(0);
+    const firstAway = messages(app).find((m) => m.text === 'while');
+    expect(room.dividerOffset).toBe(firstAway?.offset);
+  });
+
+  it('keeps the rooms (and unsent messages) when settings are saved unchanged', async () => {
+    const { app } = makeApp();
+    const chosen = settings();
+    await app.connect(chosen);
+    const room = app.activeRoom;
+    await app.connect({ ...app.settings.current });
+    expect(app.activeRoom).toBe(room);
+    expect(app.phase).toBe('chat');
+  });
+
+  it('keeps an empty room prefix across a reload', async () => {
+    const { app, storage } = makeApp();
+    await app.connect(settings({ roomPrefix: '' }));
+    app.dispose();
+    const reloaded = makeApp(storage).app;
+    expect(reloaded.settings.current.roomPrefix).toBe('');
+  });
+});

@@ -132,3 +132,26 @@ describe('PresenceTracker', () => {
     );
   });
 });
+
+describe('PresenceTracker, events out of order', () => {
+  it('does not let an older hello (loaded from history later) revive someone who left', () => {
+    let now = 1_000_000;
+    const tracker = new PresenceTracker('me', { now: () => now });
+    expect(tracker.joined('bob', now - 10_000)).toBe(true);
+    expect(tracker.left('bob', now - 1_000)).toBe(true);
+    expect(tracker.joined('bob', now - 20_000)).toBe(false);
+    expect(tracker.online(now).map((user) => user.userId)).toEqual(['me']);
+    now += 1_000;
+    expect(tracker.joined('bob', now)).toBe(true);
+  });
+
+  it('forgets users who timed out, so made-up ids cannot grow it for ever', () => {
+    let now = 1_000_000;
+    const tracker = new PresenceTracker('me', { now: () => now });
+    for (let i = 0; i < 1_000; i += 1) tracker.activity(`ghost-${i}`, now);
+    expect(tracker.online(now)).toHaveLength(1_001);
+    now += PRESENCE_TIMEOUT_MS;
+    expect(tracker.online(now)).toHaveLength(1);
+    expect(tracker.nextExpiryMs(now)).toBeNull();
+  });
+});

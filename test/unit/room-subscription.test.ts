@@ -49,7 +49,7 @@ function watch(options: Partial<RoomSubscriptionOptions> & { room: string }) {
   subscription.on('state', ({ newState }) => seen.states.push(newState.kind));
   subscription.on('gap', (gap) => seen.gaps.push(gap));
   subscription.on('reset', (reset) => seen.resets.push(reset));
-  subscription.on('malformed', ({ total }) => (seen.malformed = total));
+  subscription.on('malformed', ({ count }) => (seen.malformed += count));
   subscription.start();
   return { subscription, seen };
 }

@@ -76,9 +76,14 @@ describe('subscriber ids', () => {
     expect(deviceId(new SafeStorage(() => backing))).toBe(first);
   });
 
-  it('makes a URL-safe id from any display name', () => {
-    expect(subscriberIdFor('Alice Smith', 'dev1')).toBe('alice-smith-dev1');
-    expect(subscriberIdFor('../../etc/passwd?x=1', 'dev1')).toBe('etc-passwd-x-1-dev1');
-    expect(subscriberIdFor('日本', 'dev1')).toBe('user-dev1');
+  it('makes a URL-safe id from any display name, distinct for names that slug alike', () => {
+    expect(subscriberIdFor('Alice Smith', 'dev1')).toMatch(/^alice-smith-[a-z0-9]+-dev1$/);
+    expect(subscriberIdFor('../../etc/passwd?x=1', 'dev1')).toMatch(
+      /^etc-passwd-x-1-[a-z0-9]+-dev1$/,
+    );
+    expect(subscriberIdFor('日本', 'dev1')).toMatch(/^user-[a-z0-9]+-dev1$/);
+    expect(subscriberIdFor('日本', 'dev1')).not.toBe(subscriberIdFor('中国', 'dev1'));
+    expect(subscriberIdFor('Bob', 'dev1')).not.toBe(subscriberIdFor('bob!', 'dev1'));
+    expect(subscriberIdFor('Bob', 'dev1')).toBe(subscriberIdFor('Bob', 'dev1'));
   });
 });

@@ -81,6 +81,24 @@ describe('SynapRest against the stand-in', () => {
     expect(error.message).toContain(`127.0.0.1:${port}`);
   });
 
+  it('gives up on an answer whose body never finishes, as a network error', async () => {
+    const hanging: Server = createServer((_, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.write('{"rooms":');
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const { port } = hanging.address() as AddressInfo;
+    try {
+      const client = new SynapRest({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 300 });
+      const error = await failure(client.listRooms());
+      expect(error.kind).toBe('network');
+      expect(error.message).toMatch(/no answer within/);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
+  });
+
   it('reports a server that is not Synap as a bad response', async () => {
     const other: Server = createServer((_, response) => response.end('<html>hello</html>'));
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
