@@ -77,9 +77,7 @@ try {
   for (let i = 0; i < 10; i += 1) {
     const t0 = performance.now();
     const page = await loadHistory({
-      rest,
-      room: backlogRoom,
-      subscriberId: 'bench-history',
+      consume: (from, limit) => rest.consume(backlogRoom, 'bench-history', from, limit),
       beforeOffset: 10_000,
       minMessages: 50,
       maxEvents: 5_000,

@@ -1,13 +1,12 @@
 // Loading a room's past over REST consume, newest first: the socket would replay it at
 // 100 events per 100 ms, REST hands over a page at once.
-import { SynapError, type StreamEvent, type SynapRest } from './synap-rest';
+import { SynapError, type ConsumeResult, type StreamEvent } from './synap-rest';
 
 export const HISTORY_PAGE_EVENTS = 250;
 
 export interface HistoryRequest {
-  rest: SynapRest;
-  room: string;
-  subscriberId: string;
+  /** Reads events by offset (RoomSubscription.consume, which knows the room's quirks). */
+  consume: (fromOffset: number, limit: number) => Promise<ConsumeResult>;
   /** Load events before this offset. */
   beforeOffset: number;
   /** The earliest offset the room still has, if known (stats.min_offset). */
@@ -46,7 +45,7 @@ export async function loadHistory(request: HistoryRequest): Promise<HistoryPage>
     const from = Math.max(earliest, before - pageEvents);
     let page;
     try {
-      page = await request.rest.consume(request.room, request.subscriberId, from, before - from);
+      page = await request.consume(from, before - from);
     } catch (error) {
       if (error instanceof SynapError && error.kind === 'offset_out_of_range') {
         // Evicted since we last looked: the earliest offset moved up.

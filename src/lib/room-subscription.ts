@@ -8,6 +8,7 @@ import type { NetworkMonitor } from './network-monitor';
 import {
   SynapError,
   earliestOffsetInError,
+  type ConsumeResult,
   type RoomStats,
   type StreamEvent,
   type SynapRest,
@@ -35,7 +36,7 @@ export interface RoomSubscriptionEvents {
   /** Where to resume next time; persist it. */
   cursor: RoomCursor;
   /** A (re)connect lined the cursor up with the room: delivery resumes at `startOffset`. */
-  ready: { startOffset: number; generation: number; stats: RoomStats };
+  ready: { startOffset: number; earliestOffset: number; generation: number; stats: RoomStats };
   /** The room's stats, as read on (re)connect and by the liveness check. */
   stats: RoomStats;
   /** `count` frames or events that could not be read were skipped. */
@@ -77,6 +78,21 @@ const SOCKET_BATCH_EVENTS = 100;
 /** The liveness check gives up on a socket after this many failed stats reads in a row. */
 const LIVENESS_FAILURES_BEFORE_RECONNECT = 2;
 
+/** While a room's offsets are skewed (see indexSkew), the socket is unusable: poll this often. */
+export const SKEWED_POLL_MS = 1_000;
+
+/**
+ * A Synap 1.3.1 quirk: a time-retention sweep that empties a room leaves the room's internal
+ * `min_offset` where it was, the next event goes to the front of the buffer, and consume seeks
+ * by `from - min_offset`. Until an eviction puts `min_offset` right, the event at offset X is
+ * found by asking for X - skew, and the socket (which asks by real offsets) finds nothing.
+ * This is the skew the stats suggest; only a probe can tell it from stale stats alone.
+ */
+export function suggestedIndexSkew(stats: RoomStats): number {
+  if (stats.messageCount <= 0) return 0;
+  return Math.max(0, stats.maxOffset - stats.messageCount + 1 - stats.minOffset);
+}
+
 /** The offset the next published event will get. */
 export function endOffset(stats: RoomStats): number {
   const afterLast = stats.messageCount > 0 ? stats.maxOffset + 1 : stats.minOffset;
@@ -107,6 +123,9 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #healthyTimer: ReturnType<typeof setTimeout> | null = null;
   #livenessTimer: ReturnType<typeof setInterval> | null = null;
+  #pollTimer: ReturnType<typeof setTimeout> | null = null;
+  /** See suggestedIndexSkew: 0 in a healthy room. */
+  #skew = 0;
   #livenessMark: { nextOffset: number; behind: boolean } | null = null;
   #livenessFailures = 0;
   #stopNetwork: (() => void) | null = null;
@@ -175,7 +194,8 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     if (this.#healthyTimer) clearTimeout(this.#healthyTimer);
     if (this.#livenessTimer) clearInterval(this.#livenessTimer);
-    this.#retryTimer = this.#healthyTimer = this.#livenessTimer = null;
+    if (this.#pollTimer) clearTimeout(this.#pollTimer);
+    this.#retryTimer = this.#healthyTimer = this.#livenessTimer = this.#pollTimer = null;
   }
 
   #closeSocket(): void {
@@ -190,22 +210,73 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
     }
   }
 
-  async #connect(): Promise<void> {
+  /** `polling`: a REST poll of a skewed room, already live: no "connecting" flicker. */
+  async #connect(polling = false): Promise<void> {
     const session = ++this.#session;
     this.#clearTimers();
     this.#closeSocket();
-    this.#setState({ kind: 'connecting' });
+    if (!polling) this.#setState({ kind: 'connecting' });
     try {
       const stats = await this.#readStats(session);
       if (session !== this.#session) return;
       this.emit('stats', stats);
-      this.#reconcile(stats);
+      this.#skew = await this.#probeSkew(stats);
+      if (session !== this.#session) return;
+      this.#reconcile(stats, polling);
       await this.#catchUp(session, endOffset(stats));
       if (session !== this.#session) return;
-      this.#openSocket(session);
+      if (this.#skew > 0) this.#pollSkewedRoom(session);
+      else this.#openSocket(session);
     } catch (error) {
       if (session !== this.#session) return;
       this.#onFailure(error);
+    }
+  }
+
+  async #probeSkew(stats: RoomStats): Promise<number> {
+    const suggested = suggestedIndexSkew(stats);
+    if (suggested === 0) return 0;
+    try {
+      const probe = await this.#rest.consume(
+        this.room,
+        this.#subscriberId,
+        stats.maxOffset - suggested,
+        1,
+      );
+      return probe.events[0]?.offset === stats.maxOffset ? suggested : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  #pollSkewedRoom(session: number): void {
+    this.#setState({ kind: 'live' });
+    this.#attempt = 0;
+    this.#pollTimer = setTimeout(() => {
+      if (session === this.#session) void this.#connect(true);
+    }, SKEWED_POLL_MS);
+  }
+
+  /**
+   * Consume by real offsets, whatever the room's skew: what the history loader and the
+   * catch-up read with. Events before `fromOffset` in the answer are dropped.
+   */
+  async consume(fromOffset: number, limit: number): Promise<ConsumeResult> {
+    const skew = this.#skew;
+    try {
+      const page = await this.#rest.consume(
+        this.room,
+        this.#subscriberId,
+        fromOffset - skew,
+        limit,
+      );
+      return { ...page, events: page.events.filter((event) => event.offset >= fromOffset) };
+    } catch (error) {
+      if (error instanceof SynapError && error.kind === 'offset_out_of_range' && skew > 0) {
+        const earliest = (error.earliestOffset ?? 0) + skew;
+        throw new SynapError(error.kind, error.message, error.status, earliest);
+      }
+      throw error;
     }
   }
 
@@ -223,7 +294,7 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
   }
 
   /** Lines the cursor up with the room: first start, a reset room, or events lost to retention. */
-  #reconcile(stats: RoomStats): void {
+  #reconcile(stats: RoomStats, polling: boolean): void {
     const end = endOffset(stats);
     if (this.#generation === null || this.#nextOffset === null) {
       this.#generation = stats.generation;
@@ -235,13 +306,14 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
       this.#nextOffset = 0;
       this.emit('reset', { oldGeneration, newGeneration: stats.generation });
     }
-    if (stats.messageCount > 0 && this.#nextOffset < stats.minOffset) {
-      this.#reportGap(stats.minOffset);
-    }
-    this.#liveFromOffset = end;
+    const earliest = stats.minOffset + this.#skew;
+    if (stats.messageCount > 0 && this.#nextOffset < earliest) this.#reportGap(earliest);
+    // A poll carries on the same connection: what arrives since it began is live.
+    if (!polling) this.#liveFromOffset = end;
     this.#emitCursor();
     this.emit('ready', {
       startOffset: this.#nextOffset,
+      earliestOffset: stats.messageCount > 0 ? earliest : this.#nextOffset,
       generation: stats.generation,
       stats,
     });
@@ -260,15 +332,12 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
   }
 
   async #catchUp(session: number, end: number): Promise<void> {
-    while (this.#nextOffset !== null && end - this.#nextOffset > SOCKET_BATCH_EVENTS) {
+    // Without a usable socket, REST reads everything.
+    const leaveToSocket = this.#skew > 0 ? 0 : SOCKET_BATCH_EVENTS;
+    while (this.#nextOffset !== null && end - this.#nextOffset > leaveToSocket) {
       let page;
       try {
-        page = await this.#rest.consume(
-          this.room,
-          this.#subscriberId,
-          this.#nextOffset,
-          this.#pageSize,
-        );
+        page = await this.consume(this.#nextOffset, this.#pageSize);
       } catch (error) {
         if (session !== this.#session) return;
         if (error instanceof SynapError && error.kind === 'offset_out_of_range') {

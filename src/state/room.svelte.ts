@@ -331,9 +331,9 @@ export class RoomState {
       this.#hasOlder = false;
       this.#notify('reset', 'This room was reset by the server: its earlier history is gone');
     });
-    sub.on('ready', ({ startOffset, generation, stats }) => {
+    sub.on('ready', ({ startOffset, earliestOffset, generation }) => {
       this.#generation = generation;
-      this.#earliestOffset = stats.messageCount > 0 ? stats.minOffset : startOffset;
+      this.#earliestOffset = earliestOffset;
       if (this.#historyFor === generation) return;
       this.#historyFor = generation;
       const { readMarkers } = this.#deps;
@@ -358,9 +358,7 @@ export class RoomState {
     const generation = this.#generation;
     try {
       const page = await loadHistory({
-        rest: this.#deps.rest,
-        room: this.stream,
-        subscriberId: this.#deps.subscriberId,
+        consume: (from, limit) => this.#subscription.consume(from, limit),
         beforeOffset: before,
         earliestOffset: this.#earliestOffset,
         minMessages,

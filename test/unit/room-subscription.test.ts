@@ -175,6 +175,38 @@ describe('RoomSubscription against the stand-in', () => {
     expect(seen.offsets).toEqual([0, 1, 2]);
   });
 
+  it("keeps delivering after a retention sweep emptied the room (Synap's stale min_offset)", async () => {
+    const expiring = await startSynapStandin({ port: 0, retentionSecs: 0, pollIntervalMs: 20 });
+    try {
+      const expiringRest = new SynapRest({ baseUrl: expiring.url });
+      const room = uniqueRoom();
+      await expiringRest.ensureRoom(room);
+      for (let i = 0; i < 5; i += 1) await expiringRest.publish(room, 'message', i);
+      const { generation } = await expiringRest.stats(room);
+      const { subscription, seen } = watch({
+        room,
+        rest: expiringRest,
+        cursor: { generation, nextOffset: 0 },
+        livenessIntervalMs: 100,
+        reconnect: { minDelayMs: 50, maxDelayMs: 100 },
+      });
+      await waitFor(() => seen.offsets.length === 5, 'the first five');
+      // The sweep empties the room; the server now looks for offset X at X - 5.
+      expiring.compact();
+      for (let i = 0; i < 3; i += 1) await expiringRest.publish(room, 'message', i);
+      await waitFor(() => seen.offsets.length === 8, 'the events after the sweep');
+      expect(seen.offsets).toEqual(range(0, 8));
+      await expiringRest.publish(room, 'message', 'later');
+      await waitFor(() => seen.offsets.length === 9, 'a later event, by polling');
+      expect(seen.live.at(-1)).toBe(true);
+      expect(subscription.state.kind).toBe('live');
+      const history = await subscription.consume(5, 10);
+      expect(history.events.map((event) => event.offset)).toEqual([5, 6, 7, 8]);
+    } finally {
+      await expiring.close();
+    }
+  });
+
   it('stops at 401 with an unauthorized state instead of retrying', async () => {
     const secured = await startSynapStandin({ port: 0, apiKeys: ['secret'] });
     try {
