@@ -1,4 +1,5 @@
 // Typed client for Synap's stream REST endpoints (see shared/synap-stream-protocol.md).
+import { normalizeServerUrl } from './settings-validation';
 
 export type SynapErrorKind =
   | 'room_not_found'
@@ -71,17 +72,9 @@ const ALREADY_EXISTS = /Room '.*' already exists/s;
 
 /** Trims and validates a server URL; throws a SynapError('bad_request') with a readable text. */
 export function normaliseServerUrl(input: string): string {
-  const text = input.trim();
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new SynapError('bad_request', `"${text}" is not a URL (example: http://localhost:15500)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SynapError('bad_request', 'The server URL must start with http:// or https://');
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const result = normalizeServerUrl(input);
+  if (!result.ok) throw new SynapError('bad_request', result.error);
+  return result.url;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -80,7 +80,7 @@ describe('ChatApp', { timeout: 30_000 }, () => {
     expect(await app.connect(settings({ serverUrl: secured.url, apiKey: 'bad' }))).toBe(false);
     expect(app.setupError).toMatch(/401/);
     expect(await app.connect(settings({ serverUrl: 'not a url' }))).toBe(false);
-    expect(app.setupError).toMatch(/not a URL/);
+    expect(app.setupError).toMatch(/full URL/);
     expect(app.phase).toBe('setup');
     expect(await app.connect(settings({ serverUrl: secured.url, apiKey: 'good-key' }))).toBe(true);
   });
