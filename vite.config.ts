@@ -15,14 +15,16 @@ const STANDIN_PREFERRED_PORT = 15500;
 
 /**
  * Under `npm run dev` the app comes with the local Synap stand-in, so a fresh clone is
- * ready to chat with one command. SYNAP_URL points the dev server at a real Synap instead.
+ * ready to chat with one command; SYNAP_URL points the dev server at a real Synap instead.
+ * The stand-in starts with the dev server itself (not when tools such as svelte-check
+ * merely load this config), and its address reaches the page in a meta tag.
  */
 function embeddedStandin(): Plugin {
-  let url = process.env.SYNAP_URL ?? SYNAP_DEFAULT_URL;
+  let url: string | null = null;
   return {
     name: 'synap-embedded-standin',
     apply: 'serve',
-    async config() {
+    async configureServer(server) {
       if (process.env.SYNAP_URL || process.env.VITEST) return;
       const { startSynapStandin } = await import('./test/standin/server');
       const options = { host: '127.0.0.1', testControls: true };
@@ -30,10 +32,13 @@ function embeddedStandin(): Plugin {
         () => startSynapStandin({ ...options, port: 0 }),
       );
       url = standin.url;
-      console.log(`  Synap stand-in: ${url}`);
-      const stop = () => void standin.close();
-      process.once('exit', stop);
-      return { define: { __SYNAP_DEFAULT_URL__: JSON.stringify(url) } };
+      server.config.logger.info(`  Synap stand-in: ${url}`);
+      server.httpServer?.once('close', () => void standin.close());
+    },
+    transformIndexHtml() {
+      return url
+        ? [{ tag: 'meta', attrs: { name: 'synap-default-url', content: url }, injectTo: 'head' }]
+        : [];
     },
   };
 }
@@ -41,9 +46,7 @@ function embeddedStandin(): Plugin {
 export default defineConfig(({ command }) => ({
   base: './',
   define: {
-    __SYNAP_DEFAULT_URL__: JSON.stringify(
-      command === 'build' ? (process.env.SYNAP_URL ?? SYNAP_DEFAULT_URL) : SYNAP_DEFAULT_URL,
-    ),
+    __SYNAP_DEFAULT_URL__: JSON.stringify(process.env.SYNAP_URL ?? SYNAP_DEFAULT_URL),
   },
   plugins: [
     svelte(),

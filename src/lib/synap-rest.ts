@@ -59,6 +59,12 @@ export interface ConsumeResult {
 export interface SynapRestOptions {
   baseUrl: string;
   apiKey?: string | null;
+  /**
+   * Where REST requests carry the key. 'header' sends `Authorization: Bearer`. A page on
+   * another origin needs 'query' (`?api_key=`): Synap's CORS answers `Allow-Headers: *`,
+   * and browsers never let that wildcard cover Authorization, so the preflight would fail.
+   */
+  apiKeyIn?: 'header' | 'query';
   fetch?: typeof fetch;
   /** A request that takes longer is abandoned as a network error. */
   timeoutMs?: number;
@@ -140,12 +146,14 @@ function errorFromResponse(status: number, text: string): SynapError {
 export class SynapRest {
   readonly baseUrl: string;
   readonly #apiKey: string | null;
+  readonly #apiKeyIn: 'header' | 'query';
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
 
   constructor(options: SynapRestOptions) {
     this.baseUrl = normaliseServerUrl(options.baseUrl);
     this.#apiKey = options.apiKey?.trim() || null;
+    this.#apiKeyIn = options.apiKeyIn ?? 'header';
     this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
     this.#timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   }
@@ -241,9 +249,16 @@ export class SynapRest {
       `${this.baseUrl}/stream/${encodeURIComponent(room)}/ws/${encodeURIComponent(subscriberId)}`,
     );
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.searchParams.set('from_offset', String(fromOffset));
-    if (this.#apiKey) url.searchParams.set('api_key', this.#apiKey);
-    return url.toString();
+    return `${url.origin}${url.pathname}?from_offset=${fromOffset}${this.#keyParameter('&')}`;
+  }
+
+  /** Synap compares the query value without URL-decoding it: send URL-safe keys verbatim. */
+  #keyParameter(separator: '?' | '&'): string {
+    if (!this.#apiKey) return '';
+    const key = /^[\w.~+/=-]+$/.test(this.#apiKey)
+      ? this.#apiKey
+      : encodeURIComponent(this.#apiKey);
+    return `${separator}api_key=${key}`;
   }
 
   async #request(
@@ -253,7 +268,10 @@ export class SynapRest {
     keepalive = false,
   ): Promise<Record<string, unknown>> {
     const headers: Record<string, string> = {};
-    if (this.#apiKey) headers.Authorization = `Bearer ${this.#apiKey}`;
+    let url = `${this.baseUrl}${path}`;
+    if (this.#apiKey && this.#apiKeyIn === 'header')
+      headers.Authorization = `Bearer ${this.#apiKey}`;
+    if (this.#apiKeyIn === 'query') url += this.#keyParameter(path.includes('?') ? '&' : '?');
     if (json !== undefined) headers['Content-Type'] = 'application/json';
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
@@ -261,7 +279,7 @@ export class SynapRest {
     let text: string;
     // The deadline covers the body too: headers followed by a dead connection must not hang.
     try {
-      response = await this.#fetch(`${this.baseUrl}${path}`, {
+      response = await this.#fetch(url, {
         method,
         headers,
         body: json === undefined ? undefined : JSON.stringify(json),

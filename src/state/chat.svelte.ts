@@ -249,6 +249,8 @@ export class ChatApp {
     return new SynapRest({
       baseUrl: settings.serverUrl,
       apiKey: settings.apiKey,
+      // The page is (almost always) on another origin than Synap: see SynapRestOptions.
+      apiKeyIn: 'query',
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
     });
   }

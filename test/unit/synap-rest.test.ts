@@ -139,11 +139,24 @@ describe('authentication', () => {
     expect((await failure(reader.publish(room, 'message', 'x'))).kind).toBe('forbidden');
   });
 
+  it('can send the key as ?api_key= instead, which cross-origin pages need', async () => {
+    const room = uniqueRoom();
+    const admin = new SynapRest({ baseUrl: secured.url, apiKey: 'admin-key', apiKeyIn: 'query' });
+    await admin.ensureRoom(room);
+    expect((await admin.consume(room, 's', 0, 5)).events).toEqual([]);
+    const reader = new SynapRest({ baseUrl: secured.url, apiKey: 'reader', apiKeyIn: 'query' });
+    expect((await failure(reader.publish(room, 'message', 'x'))).kind).toBe('forbidden');
+    const wrong = new SynapRest({ baseUrl: secured.url, apiKey: 'nope', apiKeyIn: 'query' });
+    expect((await failure(wrong.listRooms())).kind).toBe('unauthorized');
+  });
+
   it('puts the key in the socket URL, since browsers cannot set WebSocket headers', () => {
-    const client = new SynapRest({ baseUrl: 'https://synap.example/', apiKey: 'k y' });
+    const client = new SynapRest({ baseUrl: 'https://synap.example/', apiKey: 'sk_a+b/c=' });
     expect(client.socketUrl('chat-room-a b', 'me/1', 4)).toBe(
-      'wss://synap.example/stream/chat-room-a%20b/ws/me%2F1?from_offset=4&api_key=k+y',
+      'wss://synap.example/stream/chat-room-a%20b/ws/me%2F1?from_offset=4&api_key=sk_a+b/c=',
     );
+    const odd = new SynapRest({ baseUrl: 'http://h:1', apiKey: 'k&y' });
+    expect(odd.socketUrl('r', 's', 0)).toBe('ws://h:1/stream/r/ws/s?from_offset=0&api_key=k%26y');
   });
 });
 
