@@ -26,7 +26,7 @@ function embeddedStandin(): Plugin {
     apply: 'serve',
     async configureServer(server) {
       if (process.env.SYNAP_URL || process.env.VITEST) return;
-      const { startSynapStandin } = await import('./test/standin/server');
+      const { startSynapStandin } = await import('./test/standin/server.ts');
       const options = { host: '127.0.0.1', testControls: true };
       const standin = await startSynapStandin({ ...options, port: STANDIN_PREFERRED_PORT }).catch(
         () => startSynapStandin({ ...options, port: 0 }),

@@ -7,7 +7,7 @@ import {
   STANDIN_DEFAULTS,
   type StandinOptions,
   type SynapStandin,
-} from './server';
+} from './server.ts';
 
 const EXIT_USAGE = 2;
 

@@ -9,10 +9,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { authenticate, forbiddenMessage, isAllowed, type Action, type AuthConfig } from './auth';
-import type { RoomStore } from './rooms';
-import { parsePublishBody, serializeJson } from './serde-json';
-import type { SessionParams } from './websocket';
+import { authenticate, forbiddenMessage, isAllowed, type Action, type AuthConfig } from './auth.ts';
+import type { RoomStore } from './rooms.ts';
+import { parsePublishBody, serializeJson } from './serde-json.ts';
+import type { SessionParams } from './websocket.ts';
 
 /** axum's default request body limit. */
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;

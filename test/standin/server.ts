@@ -7,9 +7,9 @@ import { createServer, ServerResponse, type IncomingMessage, type Server } from 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CORS_RESPONSE_HEADERS, createRequestHandler, type TestControls } from './http-api';
-import { RoomStore } from './rooms';
-import { StreamSessions } from './websocket';
+import { CORS_RESPONSE_HEADERS, createRequestHandler, type TestControls } from './http-api.ts';
+import { RoomStore } from './rooms.ts';
+import { StreamSessions } from './websocket.ts';
 
 export interface StandinOptions {
   host?: string; // default '127.0.0.1'

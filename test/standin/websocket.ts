@@ -8,8 +8,8 @@
  * the poll period starves its own delivery; the stand-in keeps that behaviour.
  */
 import type { WebSocket } from 'ws';
-import type { RoomStore, StoredEvent } from './rooms';
-import { parseJsonValue, serializeJson } from './serde-json';
+import type { RoomStore, StoredEvent } from './rooms.ts';
+import { parseJsonValue, serializeJson } from './serde-json.ts';
 
 /** Synap consumes at most this many events per poll of a socket. */
 export const EVENTS_PER_POLL = 100;
