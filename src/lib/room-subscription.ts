@@ -556,7 +556,10 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
     if (online && (kind === 'offline' || kind === 'reconnecting')) {
       this.#attempt = 0;
       void this.#connect();
-    } else if (!online && kind === 'reconnecting') {
+    } else if (!online && (kind === 'reconnecting' || kind === 'live')) {
+      // The socket will not notice for a long while; the browser already knows.
+      this.#session += 1;
+      this.#closeSocket();
       this.#scheduleReconnect('the network is offline');
     }
   }

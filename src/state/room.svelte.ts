@@ -113,6 +113,8 @@ export class RoomState {
   #generation: number | null = null;
   #historyBefore: number | null = null;
   #historyFor: number | null = null;
+  /** The read marker when the room opened on screen: missed messages past it get the divider. */
+  #dividerFrom: number | null = null;
   #visible = true;
   #timers: ReturnType<typeof setInterval>[] = [];
   #statsTimer: ReturnType<typeof setTimeout> | null = null;
@@ -226,7 +228,10 @@ export class RoomState {
     const comingIntoView = active && visible && !(this.#active && this.#visible);
     this.#active = active;
     this.#visible = visible;
-    if (comingIntoView) this.#dividerOffset = this.#firstUnreadOffset();
+    if (comingIntoView) {
+      this.#dividerFrom = null;
+      this.#dividerOffset = this.#firstUnreadOffset();
+    }
     if (active && visible) this.markRead();
   }
 
@@ -314,6 +319,8 @@ export class RoomState {
     sub.on('malformed', ({ count }) => (this.#malformed += count));
     sub.on('event', ({ event, live }) => {
       this.#apply(event, live ? 'live' : 'replay');
+      // Backlog the socket delivers after a reload was missed, not seen as it came.
+      if (!live && this.#dividerFrom !== null) this.#placeDivider();
       if (this.#active && this.#visible) this.markRead();
       if (this.#active) this.#scheduleStatsRefresh();
     });
@@ -348,6 +355,7 @@ export class RoomState {
           nextOffset: startOffset,
         });
       }
+      if (this.#active && this.#visible) this.#dividerFrom = this.#readOffset;
       void this.#loadHistory(startOffset, INITIAL_HISTORY_MESSAGES, this.#readOffset);
     });
   }
@@ -374,7 +382,7 @@ export class RoomState {
       this.#earliestOffset = page.earliestOffset;
       if (reachBackTo !== undefined && this.#active && this.#visible) {
         // The room opened on screen: mark where the user left off, then count it as read.
-        this.#dividerOffset = this.#firstOtherMessageFrom(reachBackTo);
+        this.#placeDivider();
         this.markRead();
       }
     } catch (error) {
@@ -384,6 +392,14 @@ export class RoomState {
       this.#historyBefore ??= before;
     } finally {
       this.#loadingOlder = false;
+    }
+  }
+
+  #placeDivider(): void {
+    if (this.#dividerFrom === null) return;
+    const first = this.#firstOtherMessageFrom(this.#dividerFrom);
+    if (first !== null && (this.#dividerOffset === null || first < this.#dividerOffset)) {
+      this.#dividerOffset = first;
     }
   }
 

@@ -25,7 +25,7 @@ describe('RoomInfo', () => {
     const region = screen.getByRole('region', { name: 'Room info' });
     expect(within(region).getByRole('heading', { name: 'Room info' })).toBeInTheDocument();
     expect(region.querySelector('dl')).toHaveAttribute('aria-labelledby');
-    expect(valueOf('Messages')).toBe('42');
+    expect(valueOf('Events stored')).toBe('42');
     expect(valueOf('Subscribers')).toBe('3');
     expect(valueOf('Retained')).toBe('offsets 0–41');
     expect(valueOf('Published')).toBe('1,042');

@@ -304,6 +304,29 @@ describe('RoomSubscription reconnect timing', () => {
     }
   });
 
+  it('goes offline at once when the browser loses the network, and comes back with it', async () => {
+    const room = uniqueRoom();
+    await rest.ensureRoom(room);
+    let notify: (online: boolean) => void = () => {};
+    const network = {
+      online: true,
+      subscribe(listener: (online: boolean) => void) {
+        notify = listener;
+        return () => {};
+      },
+    };
+    const { subscription, seen } = watch({ room, network });
+    await waitFor(() => subscription.state.kind === 'live', 'live');
+    network.online = false;
+    notify(false);
+    expect(subscription.state.kind).toBe('offline');
+    await rest.publish(room, 'message', 'while offline');
+    network.online = true;
+    notify(true);
+    await waitFor(() => seen.offsets.length === 1, 'the event sent while offline');
+    expect(subscription.state.kind).toBe('live');
+  });
+
   it('waits for the network while the browser says it is offline', async () => {
     const down = new SynapRest({
       baseUrl: 'http://127.0.0.1:9',

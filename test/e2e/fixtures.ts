@@ -1,0 +1,335 @@
+// Helpers for the end-to-end tests: users in their own browser contexts, the chat's main
+// landmarks found by role and label, and direct REST access to the Synap stand-in.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  test as base,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from '@playwright/test';
+import { startSynapStandin, type SynapStandin } from '../standin/server';
+import { E2E_SYNAP_URL } from './servers';
+
+export { expect };
+
+/** The shared stand-in started by playwright.config.ts. */
+export const SYNAP_URL = E2E_SYNAP_URL;
+
+/** Cross-user delivery goes browser → server → (100 ms poll) → browser on a busy machine. */
+export const DELIVERY_TIMEOUT_MS = 20_000;
+
+export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 2,
+};
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const SCREENSHOT_DIR = path.resolve(HERE, '../../test-results/screenshots');
+
+/** A room prefix no other test uses, so `general` is a fresh stream for this test. */
+export function uniquePrefix(label = 'e2e'): string {
+  return `${label}-${randomBytes(4).toString('hex')}-`;
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return path.join(SCREENSHOT_DIR, `${name}.png`);
+}
+
+// --- locators ----------------------------------------------------------------------------
+
+export const timeline = (page: Page, room = 'general'): Locator =>
+  page.getByRole('log', { name: `Messages in ${room}` });
+
+export const composer = (page: Page): Locator =>
+  page.getByRole('textbox', { name: 'Message', exact: true });
+
+export const sendButton = (page: Page): Locator =>
+  page.getByRole('button', { name: 'Send', exact: true });
+
+export const connectionStatus = (page: Page): Locator => page.getByRole('status');
+
+export const roomsNav = (page: Page): Locator => page.getByRole('navigation', { name: 'Rooms' });
+
+export const onlineList = (page: Page): Locator => page.getByRole('list', { name: 'Online' });
+
+/** The "Room info" panel as term → value, e.g. { 'Events stored': '5', Subscribers: '2', … }. */
+export async function roomInfoValues(page: Page): Promise<Record<string, string>> {
+  const info = page.getByRole('region', { name: 'Room info' });
+  const terms = await info.getByRole('term').allTextContents();
+  const values = await info.getByRole('definition').allTextContents();
+  return Object.fromEntries(terms.map((term, i) => [term.trim(), (values[i] ?? '').trim()]));
+}
+
+/** Waits until Room info shows the event count (message_count) the server has for the stream. */
+export async function expectRoomInfoInStep(page: Page, stream: string, server = SYNAP_URL) {
+  await expect
+    .poll(
+      async () => {
+        const [shown, stats] = await Promise.all([
+          roomInfoValues(page),
+          streamStats(stream, server),
+        ]);
+        const count = String(stats.message_count);
+        const stored = shown['Events stored'];
+        return stored === count ? 'in step' : `shows ${stored}, server has ${count}`;
+      },
+      { timeout: DELIVERY_TIMEOUT_MS },
+    )
+    .toBe('in step');
+}
+
+/** The paragraphs of message text in a timeline (plus system lines and the history edge). */
+export async function paragraphTexts(log: Locator): Promise<string[]> {
+  return log.getByRole('paragraph').allTextContents();
+}
+
+/** Message texts in timeline order that start with `marker` (other lines filtered out). */
+export async function markedTexts(log: Locator, marker: string): Promise<string[]> {
+  return (await paragraphTexts(log)).map((text) => text.trim()).filter((t) => t.startsWith(marker));
+}
+
+// --- users -------------------------------------------------------------------------------
+
+export interface ChatUser {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions and alert()s seen in this user's pages. */
+  problems: string[];
+}
+
+export interface SetupValues {
+  name: string;
+  prefix: string;
+  serverUrl?: string;
+}
+
+export interface StartOptions {
+  /** Another server than the shared stand-in (e.g. a private one). */
+  serverUrl?: string;
+  /** Opens `#/room/{room}` instead of the default room. */
+  room?: string;
+  context?: BrowserContextOptions;
+}
+
+export async function fillSetup(page: Page, values: SetupValues): Promise<void> {
+  await page.getByLabel('Display name').fill(values.name);
+  if (values.serverUrl !== undefined) await page.getByLabel('Server URL').fill(values.serverUrl);
+  await page.getByLabel('Room prefix').fill(values.prefix);
+}
+
+export async function expectLive(page: Page): Promise<void> {
+  await expect(connectionStatus(page)).toHaveText('Live', { timeout: DELIVERY_TIMEOUT_MS });
+}
+
+/** Types into the composer and presses Enter; waits until the composer is empty again. */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  const box = composer(page);
+  await box.fill(text);
+  await box.press('Enter');
+  await expect(box).toHaveValue('');
+}
+
+export interface Users {
+  /** This test's room prefix. */
+  readonly prefix: string;
+  /** A new browser context on the app's first page, nothing filled in. */
+  open(name: string, context?: BrowserContextOptions): Promise<ChatUser>;
+  /** A new user through the first-run form, waiting until the room is live. */
+  start(name: string, options?: StartOptions): Promise<ChatUser>;
+}
+
+function watch(user: ChatUser, page: Page): void {
+  page.on('pageerror', (error) => user.problems.push(`pageerror: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    user.problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+}
+
+async function openUser(
+  browser: Browser,
+  name: string,
+  contextOptions: BrowserContextOptions = DESKTOP,
+  hash = '',
+): Promise<ChatUser> {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const user: ChatUser = { name, context, page, problems: [] };
+  context.on('page', (other) => watch(user, other));
+  watch(user, page);
+  await page.goto(`./${hash}`);
+  return user;
+}
+
+export interface PrivateSynap {
+  url: string;
+  control(name: 'wipe' | 'drop-sockets' | 'compact'): Promise<void>;
+  stall(on: boolean): Promise<void>;
+  /** Stops the server (every connection refused from now on). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, empty, as a real restart leaves it. */
+  restart(): Promise<void>;
+}
+
+export const test = base.extend<{ users: Users; privateSynap: PrivateSynap }>({
+  users: async ({ browser }, use) => {
+    const created: ChatUser[] = [];
+    const prefix = uniquePrefix();
+    const users: Users = {
+      prefix,
+      async open(name, context) {
+        const user = await openUser(browser, name, context);
+        created.push(user);
+        return user;
+      },
+      async start(name, options = {}) {
+        const hash = options.room ? `#/room/${encodeURIComponent(options.room)}` : '';
+        const user = await openUser(browser, name, options.context, hash);
+        created.push(user);
+        const { page } = user;
+        await fillSetup(page, { name, prefix, serverUrl: options.serverUrl ?? SYNAP_URL });
+        await page.getByRole('button', { name: 'Start chatting' }).click();
+        await expect(timeline(page, options.room ?? 'general')).toBeVisible();
+        await expectLive(page);
+        return user;
+      },
+    };
+    await use(users);
+    const problems = created.flatMap((user) => user.problems.map((p) => `${user.name}: ${p}`));
+    await Promise.all(created.map((user) => user.context.close()));
+    expect(problems, 'uncaught errors or dialogs in the pages').toEqual([]);
+  },
+
+  // Wiping, dropping every socket or stopping the shared stand-in would disturb the tests
+  // running next to this one, so the tests that do it get a stand-in of their own.
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from it
+  privateSynap: async ({}, use) => {
+    const options = { host: '127.0.0.1', testControls: true };
+    let standin: SynapStandin | null = await startSynapStandin({ ...options, port: 0 });
+    const { url, port } = standin;
+    const post = async (name: string, body?: unknown) => {
+      const response = await fetch(`${url}/__standin/${name}`, {
+        method: 'POST',
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`/__standin/${name}: ${response.status}`);
+    };
+    await use({
+      url,
+      control: (name) => post(name),
+      stall: (on) => post('stall', { on }),
+      async stop() {
+        await standin?.close();
+        standin = null;
+      },
+      async restart() {
+        await standin?.close();
+        standin = await startSynapStandin({ ...options, port });
+      },
+    });
+    await standin?.close();
+  },
+});
+
+// --- the server, over REST ------------------------------------------------------------------
+
+/** One stored event as REST consume returns it: `data` is the bytes of the JSON text. */
+export interface RestEvent {
+  offset: number;
+  event: string;
+  data: number[];
+  timestamp: number;
+}
+
+async function rest(method: string, url: string, json?: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method,
+    headers: json === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+  return text ? (JSON.parse(text) as unknown) : null;
+}
+
+const streamUrl = (stream: string, server: string) =>
+  `${server}/stream/${encodeURIComponent(stream)}`;
+
+/** Get-or-create (publishing never creates a room). */
+export async function ensureStream(stream: string, server = SYNAP_URL): Promise<void> {
+  await rest('PUT', streamUrl(stream, server));
+}
+
+/** Publishes one event the way the seed's publishers do: `data` as it is given. */
+export async function publishViaRest(
+  stream: string,
+  event: string,
+  data: unknown,
+  server = SYNAP_URL,
+): Promise<number> {
+  const answer = (await rest('POST', `${streamUrl(stream, server)}/publish`, { event, data })) as {
+    offset: number;
+  };
+  return answer.offset;
+}
+
+/** A chat message as the app (and the seed's JavaScript) writes it: data = a JSON string. */
+export function messageData(userId: string, message: string, timestamp = Date.now()): string {
+  return JSON.stringify({ user_id: userId, message, timestamp });
+}
+
+export async function consumeAll(
+  stream: string,
+  server = SYNAP_URL,
+  subscriber = 'e2e-reader',
+): Promise<RestEvent[]> {
+  const answer = (await rest(
+    'GET',
+    `${streamUrl(stream, server)}/consume/${subscriber}?from_offset=0&limit=100000`,
+  )) as { events: RestEvent[] };
+  return answer.events;
+}
+
+/**
+ * The seed's way of reading a REST event: the bytes are the JSON text of what was published
+ * (a JSON string, for the seed's publishers), and the seed's readers JSON.parse that string.
+ */
+export function seedDecodeRestEvent(event: RestEvent): Record<string, unknown> {
+  const published = JSON.parse(new TextDecoder().decode(Uint8Array.from(event.data))) as unknown;
+  const payload = typeof published === 'string' ? (JSON.parse(published) as unknown) : published;
+  return payload as Record<string, unknown>;
+}
+
+export async function streamStats(
+  stream: string,
+  server = SYNAP_URL,
+): Promise<{ message_count: number; subscriber_count: number; total_published: number }> {
+  return (await rest('GET', `${streamUrl(stream, server)}/stats`)) as {
+    message_count: number;
+    subscriber_count: number;
+    total_published: number;
+  };
+}
+
+/** The `message` events of a stream, decoded the seed's way. */
+export async function publishedMessages(
+  stream: string,
+  server = SYNAP_URL,
+): Promise<Array<{ user_id: unknown; message: unknown }>> {
+  const events = await consumeAll(stream, server);
+  return events
+    .filter((event) => event.event === 'message')
+    .map((event) => seedDecodeRestEvent(event) as { user_id: unknown; message: unknown });
+}
