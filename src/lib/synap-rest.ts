@@ -61,8 +61,8 @@ export interface SynapRestOptions {
   apiKey?: string | null;
   /**
    * Where REST requests carry the key. 'header' sends `Authorization: Bearer`. A page on
-   * another origin needs 'query' (`?api_key=`): Synap's CORS answers `Allow-Headers: *`,
-   * and browsers never let that wildcard cover Authorization, so the preflight would fail.
+   * another origin wants 'query' (`?api_key=`): Synap's CORS answers `Allow-Headers: *`,
+   * which the Fetch standard says never covers Authorization (Firefox enforces it).
    */
   apiKeyIn?: 'header' | 'query';
   fetch?: typeof fetch;
