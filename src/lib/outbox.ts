@@ -19,6 +19,21 @@ export interface OutboxEvents {
 
 export type PublishMessage = (message: OutgoingMessage) => Promise<unknown>;
 
+/** What a closing page left unsent, read back from storage (anything malformed is dropped). */
+export function readOutgoing(value: unknown): OutgoingMessage[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown): OutgoingMessage[] => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { clientId, text, createdAtMs } = item as Record<string, unknown>;
+    if (typeof clientId !== 'string' || typeof text !== 'string') return [];
+    if (typeof createdAtMs !== 'number' || !Number.isFinite(createdAtMs)) return [];
+    return [{ clientId, text, createdAtMs, status: 'failed', error: UNSENT_ON_CLOSE }];
+  });
+}
+
+/** Whether a message left pending reached the server is unknown: its echo would tell. */
+const UNSENT_ON_CLOSE = 'not confirmed before the page closed';
+
 export class Outbox extends Emitter<OutboxEvents> {
   #items: OutgoingMessage[] = [];
   #queue: Promise<void> = Promise.resolve();
@@ -33,6 +48,18 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   get items(): readonly OutgoingMessage[] {
     return this.#items;
+  }
+
+  /**
+   * Brings back messages an earlier page left unsent, as failed (Retry sends them). One that
+   * did reach the server is removed when its echo arrives, like any other.
+   */
+  restore(items: readonly OutgoingMessage[]): void {
+    const known = new Set(this.#items.map((item) => item.clientId));
+    const restored = items.filter((item) => !known.has(item.clientId));
+    if (restored.length === 0) return;
+    this.#items = [...restored, ...this.#items];
+    this.#changed();
   }
 
   /** Queues a message and returns it at once, as pending. */

@@ -302,6 +302,7 @@ export class ChatApp {
       prefix: settings.roomPrefix,
       cursors: this.#cursors,
       readMarkers: this.#readMarkers,
+      storage: this.#options.storage,
       network: this.#options.network ?? null,
       ...(this.#options.WebSocket ? { WebSocket: this.#options.WebSocket } : {}),
       ...(this.#options.livenessIntervalMs

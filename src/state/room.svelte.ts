@@ -12,7 +12,7 @@ import {
 import type { CursorStore } from '../lib/cursor-store';
 import { loadHistory } from '../lib/history';
 import type { NetworkMonitor } from '../lib/network-monitor';
-import { Outbox, type OutgoingMessage } from '../lib/outbox';
+import { Outbox, readOutgoing, type OutgoingMessage } from '../lib/outbox';
 import { PRESENCE_HEARTBEAT_MS, PresenceTracker } from '../lib/presence-tracker';
 import {
   RoomSubscription,
@@ -20,6 +20,7 @@ import {
   type WebSocketConstructor,
 } from '../lib/room-subscription';
 import { streamName } from '../lib/room-names';
+import type { SafeStorage } from '../lib/safe-storage';
 import {
   SynapError,
   publishToRoom,
@@ -52,6 +53,8 @@ export interface RoomDeps {
   prefix: string;
   cursors: CursorStore;
   readMarkers: CursorStore;
+  /** Keeps unsent messages across reloads. */
+  storage: SafeStorage;
   network?: NetworkMonitor | null;
   WebSocket?: WebSocketConstructor;
   livenessIntervalMs?: number;
@@ -77,6 +80,7 @@ export class RoomState {
   readonly #now: () => number;
   readonly #subscription: RoomSubscription;
   readonly #outbox: Outbox;
+  readonly #outboxKey: string;
   readonly #typing: TypingTracker;
   readonly #presence: PresenceTracker;
 
@@ -137,7 +141,14 @@ export class RoomState {
         ),
       this.#now,
     );
-    this.#outbox.on('change', (items) => (this.#outgoing = items));
+    const outboxKey = `synap-chat:outbox:${JSON.stringify([deps.serverUrl, this.stream, deps.userId])}`;
+    this.#outboxKey = outboxKey;
+    this.#outbox.on('change', (items) => {
+      this.#outgoing = items;
+      if (items.length > 0) deps.storage.setJson(outboxKey, items);
+      else deps.storage.remove(outboxKey);
+    });
+    this.#outbox.restore(readOutgoing(deps.storage.getJson(outboxKey)));
     this.#subscription = new RoomSubscription({
       rest: deps.rest,
       room: this.stream,
@@ -220,6 +231,7 @@ export class RoomState {
     const { cursors, readMarkers, serverUrl, subscriberId } = this.#deps;
     cursors.delete(serverUrl, this.stream, subscriberId);
     readMarkers.delete(serverUrl, this.stream, subscriberId);
+    this.#deps.storage.remove(this.#outboxKey);
   }
 
   /** The room is the one on screen (or not); `visible` is the page's visibility. */

@@ -247,6 +247,39 @@ describe('ChatApp', { timeout: 30_000 }, () => {
   });
 });
 
+describe('ChatApp keeps unsent messages', { timeout: 30_000 }, () => {
+  it('brings a failed message back after a reload, and Retry sends it once', async () => {
+    const { app, storage } = makeApp();
+    const chosen = settings();
+    await app.connect(chosen);
+    const room = app.activeRoom;
+    if (!room) throw new Error('no room');
+    await waitFor(() => room.connection.kind === 'live', 'live');
+    const port = Number(new URL(standin.url).port);
+    await standin.close();
+    room.send('typed before the reload');
+    await waitFor(() => messages(app)[0]?.status === 'failed', 'the failure');
+    app.dispose();
+    standin = await startSynapStandin({ port, pollIntervalMs: 20 });
+    rest = new SynapRest({ baseUrl: standin.url });
+
+    const reloaded = makeApp(storage).app;
+    reloaded.resume();
+    flushSync();
+    const again = reloaded.activeRoom;
+    if (!again) throw new Error('no room after reload');
+    expect(messages(reloaded).map((m) => [m.text, m.status])).toEqual([
+      ['typed before the reload', 'failed'],
+    ]);
+    await waitFor(() => again.connection.kind === 'live', 'live again');
+    again.retry(messages(reloaded)[0]?.key ?? '');
+    await waitFor(() => messages(reloaded)[0]?.status === 'confirmed', 'sent after retry');
+    expect(messages(reloaded).map((m) => m.text)).toEqual(['typed before the reload']);
+    const stored = await rest.consume(`${chosen.roomPrefix}general`, 'check', 0, 100);
+    expect(stored.events.filter((event) => event.event === 'message')).toHaveLength(1);
+  });
+});
+
 describe('ChatApp while the page is hidden', { timeout: 30_000 }, () => {
   it('counts the open room in the tab title while hidden, and marks where the user left off on return', async () => {
     const { app } = makeApp();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Outbox, type OutgoingMessage } from '../../src/lib/outbox';
+import { Outbox, readOutgoing, type OutgoingMessage } from '../../src/lib/outbox';
 
 function deferred() {
   let resolve!: () => void;
@@ -61,5 +61,38 @@ describe('Outbox', () => {
     expect(outbox.confirm('someone-else')).toBe(false);
     outbox.discard('c1');
     expect(outbox.items).toEqual([]);
+  });
+});
+
+describe('Outbox across a reload', () => {
+  it('reads back what a closing page left unsent, as failed, dropping junk', () => {
+    const stored = [
+      { clientId: 'c1', text: 'kept', createdAtMs: 5, status: 'pending' },
+      { clientId: 'c2', text: 42, createdAtMs: 5 },
+      'junk',
+      null,
+    ];
+    expect(readOutgoing(stored)).toEqual([
+      {
+        clientId: 'c1',
+        text: 'kept',
+        createdAtMs: 5,
+        status: 'failed',
+        error: 'not confirmed before the page closed',
+      },
+    ]);
+    expect(readOutgoing('{"not":"a list"}')).toEqual([]);
+  });
+
+  it('restores them before new ones, once, and its echo still confirms them', () => {
+    const outbox = new Outbox(() => new Promise(() => {}));
+    outbox.send('new', 'c9');
+    const [restored] = readOutgoing([{ clientId: 'c1', text: 'old', createdAtMs: 1 }]);
+    if (!restored) throw new Error('nothing restored');
+    outbox.restore([restored]);
+    outbox.restore([restored]);
+    expect(outbox.items.map((item) => item.clientId)).toEqual(['c1', 'c9']);
+    expect(outbox.confirm('c1')).toBe(true);
+    expect(outbox.items.map((item) => item.clientId)).toEqual(['c9']);
   });
 });
