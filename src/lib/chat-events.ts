@@ -50,6 +50,14 @@ export function toEpochMs(value: unknown): number | null {
   return Math.round(number < SECONDS_MS_BOUNDARY ? number * 1000 : number);
 }
 
+/** An author's clock may be wrong or hostile: a time after the server stored it is not kept. */
+const MAX_AUTHOR_CLOCK_AHEAD_MS = 5 * 60_000;
+
+function authorTime(claimedMs: number | null, serverAtMs: number): number {
+  if (claimedMs === null || claimedMs > serverAtMs + MAX_AUTHOR_CLOCK_AHEAD_MS) return serverAtMs;
+  return claimedMs;
+}
+
 /** The payload as an object, whether `data` holds a JSON string (the seed's way) or an object. */
 function payloadOf(data: unknown): Record<string, unknown> | null {
   let value = data;
@@ -91,7 +99,7 @@ export function decodeChatEvent(event: StreamEvent): DecodeResult {
   const base: EventBase = {
     offset: event.offset,
     userId,
-    sentAtMs: toEpochMs(payload.timestamp) ?? serverAtMs,
+    sentAtMs: authorTime(toEpochMs(payload.timestamp), serverAtMs),
     serverAtMs,
   };
   switch (event.event) {
@@ -99,6 +107,8 @@ export function decodeChatEvent(event: StreamEvent): DecodeResult {
       if (typeof payload.message !== 'string') {
         return { ok: false, reason: 'malformed', detail: 'message is not text' };
       }
+      // Our composer never sends one; another client's blank message is nothing to show.
+      if (payload.message.trim() === '') return { ok: false, reason: 'ignored' };
       const text =
         payload.message.length > MAX_DISPLAYED_MESSAGE_CHARS
           ? `${payload.message.slice(0, MAX_DISPLAYED_MESSAGE_CHARS)}…`

@@ -18,6 +18,11 @@ export interface HistoryRequest {
   /** Never scan more than this many events in one call. */
   maxEvents: number;
   countsAsMessage: (event: StreamEvent) => boolean;
+  /**
+   * Keep only the newest `minMessages` when a page overshoots (default). Paging further back
+   * keeps everything read, so the next step does not download the same events again.
+   */
+  trimToMinMessages?: boolean;
   pageEvents?: number;
 }
 
@@ -67,7 +72,7 @@ export async function loadHistory(request: HistoryRequest): Promise<HistoryPage>
   let events = pages.flat();
   // A page can overshoot: keep just the newest `minMessages` (and what reaches back far enough).
   const messageOffsets = events.filter(request.countsAsMessage).map((event) => event.offset);
-  if (messageOffsets.length > request.minMessages) {
+  if (request.trimToMinMessages !== false && messageOffsets.length > request.minMessages) {
     const newestKept = messageOffsets[messageOffsets.length - request.minMessages] ?? before;
     const cutoff = Math.min(newestKept, request.reachBackTo ?? newestKept);
     if (cutoff > before) {

@@ -69,6 +69,11 @@ export interface RoomSubscriptionOptions {
   catchUpPageSize?: number;
   random?: () => number;
   now?: () => number;
+  /**
+   * The room is probably new (the user is creating it): PUT it before the first stats read
+   * rather than after a "not found". A key that may not create rooms just skips that step.
+   */
+  createFirst?: boolean;
 }
 
 export const LIVENESS_INTERVAL_MS = 10_000;
@@ -129,6 +134,7 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
   #livenessMark: { nextOffset: number; behind: boolean } | null = null;
   #livenessFailures = 0;
   #stopNetwork: (() => void) | null = null;
+  #createFirst: boolean;
 
   constructor(options: RoomSubscriptionOptions) {
     super();
@@ -145,6 +151,7 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
     this.#now = options.now ?? Date.now;
     this.#generation = options.cursor?.generation ?? null;
     this.#nextOffset = options.cursor?.nextOffset ?? null;
+    this.#createFirst = options.createFirst ?? false;
   }
 
   get state(): SubscriptionState {
@@ -202,7 +209,9 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
     const socket = this.#socket;
     this.#socket = null;
     if (!socket) return;
-    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    // Closing a socket still connecting reports an error; nobody needs to hear it.
+    socket.onerror = () => {};
     try {
       socket.close();
     } catch {
@@ -282,6 +291,12 @@ export class RoomSubscription extends Emitter<RoomSubscriptionEvents> {
 
   /** Stats, creating the room first when it is missing (a wipe, or a room never made). */
   async #readStats(session: number): Promise<RoomStats> {
+    if (this.#createFirst) {
+      this.#createFirst = false;
+      await this.#rest.ensureRoom(this.room).catch((error: unknown) => {
+        if (!(error instanceof SynapError && error.kind === 'forbidden')) throw error;
+      });
+    }
     try {
       return await this.#rest.stats(this.room);
     } catch (error) {

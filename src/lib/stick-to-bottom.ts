@@ -84,7 +84,8 @@ export class StickToBottom {
       this.jumpedToBottom();
       return true;
     }
-    this.#unseen += entries.length;
+    // "N new" counts messages: a quiet join or leave line is not news to jump to.
+    this.#unseen += entries.filter((entry) => entry.type === 'message').length;
     return false;
   }
 

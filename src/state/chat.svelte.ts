@@ -38,7 +38,11 @@ export function describeServerError(error: unknown, serverUrl: string): string {
     case 'network':
       return `${error.message}. Check the address and that the server is running.`;
     case 'bad_response':
-      return `${serverUrl} does not look like a Synap server: ${error.message}.`;
+      return `${error.message}.`;
+    case 'bad_request':
+      return error.status === 404 || error.status === 405
+        ? `${serverUrl} answered ${error.status}: is this the address of a Synap server?`
+        : error.message;
     default:
       return error.message;
   }
@@ -167,7 +171,7 @@ export class ChatApp {
     this.#joinError = problem;
     if (problem) return;
     if (!this.#rooms.some((room) => room.id === id)) {
-      const room = this.#createRoom(id);
+      const room = this.#createRoom(id, !this.#serverRooms.includes(id));
       if (!room) return;
       this.#rooms = [...this.#rooms, room];
       this.#saveJoined();
@@ -193,7 +197,13 @@ export class ChatApp {
     if (this.#activeId === id) {
       const next = this.#rooms[0];
       if (next) this.select(next.id);
-      else this.#activeId = null;
+      else {
+        this.#activeId = null;
+        // Otherwise a reload (or following the same link) would join the room again.
+        if (typeof location !== 'undefined' && location.hash) {
+          history.replaceState(null, '', location.pathname + location.search);
+        }
+      }
     }
     await room.leave();
     void this.refreshRoomList();
@@ -280,8 +290,11 @@ export class ChatApp {
     this.#phase = 'chat';
     this.#setupError = null;
     const joined = this.#loadJoined(settings);
-    if (joined.length === 0) joined.push(initialRoom ?? DEFAULT_ROOM_ID);
-    this.#rooms = joined.map((id) => this.#createRoom(id)).filter((room) => room !== null);
+    const firstRun = joined.length === 0;
+    if (firstRun) joined.push(initialRoom ?? DEFAULT_ROOM_ID);
+    this.#rooms = joined
+      .map((id) => this.#createRoom(id, firstRun))
+      .filter((room) => room !== null);
     for (const room of this.#rooms) room.start();
     this.#saveJoined();
     const target = initialRoom ?? this.#activeId ?? this.#rooms[0]?.id ?? null;
@@ -290,7 +303,7 @@ export class ChatApp {
     this.#listTimer = setInterval(() => void this.refreshRoomList(), ROOM_LIST_REFRESH_MS);
   }
 
-  #createRoom(id: string): RoomState | null {
+  #createRoom(id: string, createFirst = false): RoomState | null {
     const rest = this.#rest;
     if (!rest) return null;
     const settings = this.settings.current;
@@ -303,6 +316,7 @@ export class ChatApp {
       cursors: this.#cursors,
       readMarkers: this.#readMarkers,
       storage: this.#options.storage,
+      createFirst,
       network: this.#options.network ?? null,
       ...(this.#options.WebSocket ? { WebSocket: this.#options.WebSocket } : {}),
       ...(this.#options.livenessIntervalMs

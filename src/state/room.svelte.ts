@@ -40,6 +40,8 @@ export const MAX_HISTORY_SCAN_EVENTS = 5_000;
 const CLOCK_TICK_MS = 1_000;
 /** Entries kept in memory per room; older ones are dropped and re-loaded on scroll. */
 export const MAX_TIMELINE_ENTRIES = 2_000;
+/** A "left" and a "joined" of one user this close together are a reload, not news. */
+const REJOIN_WITHIN_MS = 120_000;
 /** Notices kept on screen; older ones go. */
 const MAX_NOTICES = 3;
 /** Room info on screen follows new events, re-reading stats at most this often. */
@@ -55,6 +57,8 @@ export interface RoomDeps {
   readMarkers: CursorStore;
   /** Keeps unsent messages across reloads. */
   storage: SafeStorage;
+  /** The room is probably new: create it before reading it (see RoomSubscriptionOptions). */
+  createFirst?: boolean;
   network?: NetworkMonitor | null;
   WebSocket?: WebSocketConstructor;
   livenessIntervalMs?: number;
@@ -111,6 +115,8 @@ export class RoomState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #ownClientIds = new Set<string>();
   #noticeCount = 0;
+  /** Events counted in the gap notice on screen. */
+  #gapLost: number | null = null;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #unreadOffsets = new Set<number>();
   #readOffset: number | null = null;
@@ -155,6 +161,7 @@ export class RoomState {
       subscriberId: deps.subscriberId,
       cursor: deps.cursors.get(deps.serverUrl, this.stream, deps.subscriberId),
       network: deps.network ?? null,
+      createFirst: deps.createFirst ?? false,
       ...(deps.WebSocket ? { WebSocket: deps.WebSocket } : {}),
       ...(deps.livenessIntervalMs ? { livenessIntervalMs: deps.livenessIntervalMs } : {}),
     });
@@ -207,7 +214,11 @@ export class RoomState {
   // --- lifecycle ----------------------------------------------------------------------
   start(): void {
     this.#subscription.start();
-    void this.#announce('joined');
+    // Announce once the room surely exists (the subscription creates a missing one).
+    const announceOnce = this.#subscription.on('ready', () => {
+      announceOnce();
+      void this.#announce('joined');
+    });
     this.#timers.push(
       setInterval(() => this.#tick(), CLOCK_TICK_MS),
       setInterval(() => void this.#announce('joined', true), PRESENCE_HEARTBEAT_MS),
@@ -303,7 +314,7 @@ export class RoomState {
 
   async loadOlder(): Promise<void> {
     if (this.#loadingOlder || !this.#hasOlder || this.#historyBefore === null) return;
-    await this.#loadHistory(this.#historyBefore, OLDER_PAGE_MESSAGES, undefined);
+    await this.#loadHistory(this.#historyBefore, OLDER_PAGE_MESSAGES, undefined, false);
   }
 
   // --- internals ----------------------------------------------------------------------
@@ -336,9 +347,7 @@ export class RoomState {
       if (this.#active && this.#visible) this.markRead();
       if (this.#active) this.#scheduleStatsRefresh();
     });
-    sub.on('gap', ({ lost }) =>
-      this.#notify('gap', `${lost.toLocaleString()} older messages are no longer available`),
-    );
+    sub.on('gap', ({ lost }) => this.#notifyGap(lost));
     sub.on('reset', () => {
       this.#entries = [];
       this.#offsets.clear();
@@ -372,7 +381,13 @@ export class RoomState {
     });
   }
 
-  async #loadHistory(before: number, minMessages: number, reachBackTo: number | undefined) {
+  /** `exactly`: keep just the newest `minMessages` (opening a room), not the whole pages read. */
+  async #loadHistory(
+    before: number,
+    minMessages: number,
+    reachBackTo: number | undefined,
+    exactly = true,
+  ) {
     this.#loadingOlder = true;
     this.#historyError = null;
     const generation = this.#generation;
@@ -385,6 +400,7 @@ export class RoomState {
         ...(reachBackTo === undefined ? {} : { reachBackTo }),
         maxEvents: MAX_HISTORY_SCAN_EVENTS,
         countsAsMessage: isMessageEvent,
+        trimToMinMessages: exactly,
       });
       if (this.#stopped || generation !== this.#generation) return;
       this.#malformed += page.malformed;
@@ -500,6 +516,22 @@ export class RoomState {
   }
 
   #addSystem(event: ChatEvent, kind: 'joined' | 'left'): void {
+    // A reload says goodbye and hello again: a "left" just followed by the same user's
+    // "joined" is no news, so both lines go.
+    const last = this.#entries.at(-1);
+    if (
+      kind === 'joined' &&
+      last?.type === 'system' &&
+      last.kind === 'left' &&
+      last.userId === event.userId &&
+      last.offset < event.offset &&
+      event.sentAtMs - last.atMs < REJOIN_WITHIN_MS
+    ) {
+      this.#entries = this.#entries.slice(0, -1);
+      this.#offsets.delete(last.offset);
+      this.#offsets.add(event.offset);
+      return;
+    }
     this.#insert({
       type: 'system',
       key: `o${event.offset}`,
@@ -516,7 +548,9 @@ export class RoomState {
     const entries = this.#entries;
     const last = entries.at(-1);
     if (!last || (last.offset ?? -1) < entry.offset) {
-      this.#entries = this.#trimmed([...entries, entry]);
+      // Trimming under a reader's eyes would move what they read: only rooms not on screen.
+      const appended = [...entries, entry];
+      this.#entries = this.#active ? appended : this.#trimmed(appended);
       return;
     }
     let low = 0;
@@ -542,6 +576,16 @@ export class RoomState {
       this.#hasOlder = true;
     }
     return kept;
+  }
+
+  /** Losses reported in one go (e.g. a reconnect) add up in one notice. */
+  #notifyGap(lost: number): void {
+    const last = this.#notices.at(-1);
+    const total = lost + (last?.kind === 'gap' ? (this.#gapLost ?? 0) : 0);
+    if (last?.kind === 'gap') this.#notices = this.#notices.slice(0, -1);
+    this.#gapLost = total;
+    const noun = total === 1 ? 'older message is' : 'older messages are';
+    this.#notify('gap', `${total.toLocaleString()} ${noun} no longer available`);
   }
 
   #notify(kind: RoomNotice['kind'], text: string): void {

@@ -1,6 +1,15 @@
 // Layout checks a person would make by eye: everything fits the screen, nothing scrolls sideways.
 import type { Page } from '@playwright/test';
-import { DESKTOP, PHONE, expect, roomsNav, sendMessage, test, timeline } from './fixtures';
+import {
+  DESKTOP,
+  PHONE,
+  composer,
+  expect,
+  roomsNav,
+  sendMessage,
+  test,
+  timeline,
+} from './fixtures';
 
 const SMALL_PHONE = { ...PHONE, viewport: { width: 320, height: 640 } };
 
@@ -61,4 +70,16 @@ test('chat screen fits a small phone, with the rooms and details panels', async 
   await page.getByRole('button', { name: 'Room info' }).click();
   await expect(page.getByRole('heading', { name: 'Online — 1' })).toBeVisible();
   await fits('details panel');
+
+  // The panels close the usual ways, and only one is open at a time.
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('heading', { name: 'Online — 1' })).toBeHidden();
+  await page.getByRole('button', { name: /^Rooms/ }).click();
+  await expect(roomsNav(page)).toBeVisible();
+  await page.getByRole('button', { name: 'Room info' }).click();
+  await expect(roomsNav(page)).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Online — 1' })).toBeVisible();
+  await page.getByRole('button', { name: 'Close panel' }).click({ position: { x: 5, y: 200 } });
+  await expect(page.getByRole('heading', { name: 'Online — 1' })).toBeHidden();
+  await expect(composer(page)).toBeInViewport();
 });

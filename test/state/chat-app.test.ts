@@ -247,6 +247,46 @@ describe('ChatApp', { timeout: 30_000 }, () => {
   });
 });
 
+describe('ChatApp timeline and rooms housekeeping', { timeout: 30_000 }, () => {
+  it('drops a reload\'s "left" + "joined" pair, keeping real arrivals and departures', async () => {
+    const { app } = makeApp();
+    const chosen = settings();
+    const stream = `${chosen.roomPrefix}general`;
+    await app.connect(chosen);
+    const room = app.activeRoom;
+    if (!room) throw new Error('no room');
+    await waitFor(() => room.connection.kind === 'live' && !room.loadingOlder, 'live');
+    const presence = (event: string) =>
+      rest.publish(stream, event, JSON.stringify({ user_id: 'bob', timestamp: Date.now() }));
+    await presence('user_joined');
+    await presence('user_left');
+    await presence('user_joined');
+    await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: 'back' }));
+    await waitFor(() => messages(app).some((m) => m.text === 'back'), 'the message');
+    const bobLines = room.timeline
+      .filter((entry) => entry.type === 'system' && entry.userId === 'bob')
+      .map((entry) => (entry.type === 'system' ? entry.kind : ''));
+    expect(bobLines).toEqual(['joined']);
+    await presence('user_left');
+    await waitFor(
+      () =>
+        room.timeline.some((e) => e.type === 'system' && e.userId === 'bob' && e.kind === 'left'),
+      'a real departure',
+    );
+  });
+
+  it('leaving the last room also forgets its #/room link', async () => {
+    const { app } = makeApp();
+    await app.connect(settings(), 'lonely');
+    flushSync();
+    expect(location.hash).toBe('#/room/lonely');
+    await app.leave('general');
+    await app.leave('lonely');
+    expect(app.rooms).toEqual([]);
+    expect(location.hash).toBe('');
+  });
+});
+
 describe('ChatApp keeps unsent messages', { timeout: 30_000 }, () => {
   it('brings a failed message back after a reload, and Retry sends it once', async () => {
     const { app, storage } = makeApp();
