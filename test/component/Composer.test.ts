@@ -165,3 +165,15 @@ describe('Composer', () => {
     expect(field).toHaveAttribute('placeholder', 'Message #general');
   });
 });
+
+describe('Composer focus', () => {
+  it('takes the focus when asked to, so a newly opened room can be typed into at once', () => {
+    render(Composer, { onSend: () => {}, focusOnMount: true });
+    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveFocus();
+  });
+
+  it('leaves the focus alone otherwise (a phone keyboard should not pop up by itself)', () => {
+    render(Composer, { onSend: () => {} });
+    expect(screen.getByRole('textbox', { name: 'Message' })).not.toHaveFocus();
+  });
+});
