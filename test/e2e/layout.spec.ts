@@ -83,3 +83,19 @@ test('chat screen fits a small phone, with the rooms and details panels', async 
   await expect(page.getByRole('heading', { name: 'Online — 1' })).toBeHidden();
   await expect(composer(page)).toBeInViewport();
 });
+
+test('keyboard: a skip control leads from the top of the page to the message box', async ({
+  users,
+}) => {
+  const alice = await users.start('Alice');
+  const { page } = alice;
+  await page.getByRole('button', { name: 'Room info' }).focus();
+  const skip = page.getByRole('button', { name: 'Skip to message box' });
+  await skip.focus();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(composer(page)).toBeFocused();
+  await page.keyboard.type('typed without the mouse');
+  await page.keyboard.press('Enter');
+  await expect(timeline(page).getByText('typed without the mouse')).toBeVisible();
+});
