@@ -220,7 +220,7 @@ export class RoomState {
       void this.#announce('joined');
     });
     this.#timers.push(
-      setInterval(() => this.#tick(), CLOCK_TICK_MS),
+      setInterval(() => this.#refreshClockState(), CLOCK_TICK_MS),
       setInterval(() => void this.#announce('joined', true), PRESENCE_HEARTBEAT_MS),
     );
   }
@@ -592,10 +592,6 @@ export class RoomState {
     this.#noticeCount += 1;
     const notice = { id: `${kind}-${this.#noticeCount}`, kind, text };
     this.#notices = [...this.#notices, notice].slice(-MAX_NOTICES);
-  }
-
-  #tick(): void {
-    this.#refreshClockState();
   }
 
   #refreshClockState(): void {

@@ -55,6 +55,17 @@ function settings(overrides: Partial<ChatSettings> = {}): ChatSettings {
   };
 }
 
+/** A user who joined `general` on a fresh prefix, live and with its history loaded. */
+async function liveInGeneral() {
+  const { app, storage } = makeApp();
+  const chosen = settings();
+  await app.connect(chosen);
+  const room = app.activeRoom;
+  if (!room) throw new Error('no room');
+  await waitFor(() => room.connection.kind === 'live' && !room.loadingOlder, 'live');
+  return { app, storage, chosen, room, stream: `${chosen.roomPrefix}general` };
+}
+
 function messages(app: ChatApp): ChatMessage[] {
   return (app.activeRoom?.timeline ?? []).filter(
     (entry): entry is ChatMessage => entry.type === 'message',
@@ -86,11 +97,7 @@ describe('ChatApp', { timeout: 30_000 }, () => {
   });
 
   it('sends a message as pending and confirms it when its echo arrives', async () => {
-    const { app } = makeApp();
-    await app.connect(settings());
-    const room = app.activeRoom;
-    if (!room) throw new Error('no room');
-    await waitFor(() => room.connection.kind === 'live', 'live');
+    const { app, room } = await liveInGeneral();
     room.send('hello <b>world</b>');
     flushSync();
     expect(messages(app).map((m) => [m.text, m.status, m.own])).toEqual([
@@ -226,11 +233,7 @@ describe('ChatApp', { timeout: 30_000 }, () => {
   });
 
   it('marks a failed send, and delivers it on retry', async () => {
-    const { app } = makeApp();
-    await app.connect(settings());
-    const room = app.activeRoom;
-    if (!room) throw new Error('no room');
-    await waitFor(() => room.connection.kind === 'live', 'live');
+    const { app, room } = await liveInGeneral();
     await standin.close();
     room.send('while down');
     await waitFor(() => messages(app)[0]?.status === 'failed', 'the failure');
@@ -249,13 +252,7 @@ describe('ChatApp', { timeout: 30_000 }, () => {
 
 describe('ChatApp timeline and rooms housekeeping', { timeout: 30_000 }, () => {
   it('drops a reload\'s "left" + "joined" pair, keeping real arrivals and departures', async () => {
-    const { app } = makeApp();
-    const chosen = settings();
-    const stream = `${chosen.roomPrefix}general`;
-    await app.connect(chosen);
-    const room = app.activeRoom;
-    if (!room) throw new Error('no room');
-    await waitFor(() => room.connection.kind === 'live' && !room.loadingOlder, 'live');
+    const { app, room, stream } = await liveInGeneral();
     const presence = (event: string) =>
       rest.publish(stream, event, JSON.stringify({ user_id: 'bob', timestamp: Date.now() }));
     await presence('user_joined');
@@ -289,12 +286,7 @@ describe('ChatApp timeline and rooms housekeeping', { timeout: 30_000 }, () => {
 
 describe('ChatApp keeps unsent messages', { timeout: 30_000 }, () => {
   it('brings a failed message back after a reload, and Retry sends it once', async () => {
-    const { app, storage } = makeApp();
-    const chosen = settings();
-    await app.connect(chosen);
-    const room = app.activeRoom;
-    if (!room) throw new Error('no room');
-    await waitFor(() => room.connection.kind === 'live', 'live');
+    const { app, storage, chosen, room } = await liveInGeneral();
     const port = Number(new URL(standin.url).port);
     await standin.close();
     room.send('typed before the reload');
@@ -322,13 +314,7 @@ describe('ChatApp keeps unsent messages', { timeout: 30_000 }, () => {
 
 describe('ChatApp while the page is hidden', { timeout: 30_000 }, () => {
   it('counts the open room in the tab title while hidden, and marks where the user left off on return', async () => {
-    const { app } = makeApp();
-    const chosen = settings();
-    const stream = `${chosen.roomPrefix}general`;
-    await app.connect(chosen);
-    const room = app.activeRoom;
-    if (!room) throw new Error('no room');
-    await waitFor(() => room.connection.kind === 'live' && !room.loadingOlder, 'live');
+    const { app, room, stream } = await liveInGeneral();
     app.setVisible(false);
     for (const text of ['while', 'away']) {
       await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: text }));
