@@ -7,7 +7,8 @@ import { gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { decodeChatEvent, messagePublication } from '../src/lib/chat-events';
 import { loadHistory } from '../src/lib/history';
-import { RoomSubscription, type WebSocketConstructor } from '../src/lib/room-subscription';
+import { RoomFeed } from '../src/lib/room-feed';
+import type { WebSocketConstructor } from '../src/lib/socket-transport';
 import { SynapRest, type StreamEvent } from '../src/lib/synap-rest';
 import { startSynapStandin } from '../test/standin/server';
 
@@ -55,7 +56,7 @@ try {
   const { generation } = await rest.stats(backlogRoom);
   const started = performance.now();
   await new Promise<void>((resolve) => {
-    const subscription = new RoomSubscription({
+    const subscription = new RoomFeed({
       rest,
       room: backlogRoom,
       subscriberId: 'bench-reader',
@@ -99,7 +100,7 @@ try {
   // 3. Publish-to-echo latency over the socket (the server polls every 100 ms).
   const echoRoom = 'bench-echo';
   await rest.ensureRoom(echoRoom);
-  const echo = new RoomSubscription({
+  const echo = new RoomFeed({
     rest,
     room: echoRoom,
     subscriberId: 'bench-echo',
@@ -133,7 +134,7 @@ try {
   for (let i = 0; i < 5; i += 1) {
     const room = `bench-drop-${i}`;
     await rest.ensureRoom(room);
-    const dropped = new RoomSubscription({
+    const dropped = new RoomFeed({
       rest,
       room,
       subscriberId: 'bench-drop',

@@ -7,7 +7,10 @@ export type DeliveryStatus = 'pending' | 'confirmed' | 'failed';
 /** One chat message as the timeline shows it. */
 export interface ChatMessage {
   type: 'message';
-  /** Stable list key: `o{offset}` once stored, `c{clientId}` while only local. */
+  /**
+   * Stable list key, opaque to readers: a message sent from this page keeps one key from
+   * pending to confirmed (its row updates in place); others are keyed by offset.
+   */
   key: string;
   /** Stream offset; null while the message has not been stored yet. */
   offset: number | null;

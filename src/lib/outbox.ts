@@ -1,6 +1,7 @@
 // The user's own messages on their way to the server: sent one at a time so they keep
-// their order, kept when publishing fails so nothing typed is lost, and removed when the
-// message's own echo comes back through the stream.
+// their order, kept when publishing fails so nothing typed is lost, and settled when the
+// publish answer gives the message's offset, or (if that answer was lost) when its own echo
+// comes back through the stream.
 import { Emitter } from './emitter';
 import { newClientId } from './chat-events';
 
@@ -15,9 +16,12 @@ export interface OutgoingMessage {
 export interface OutboxEvents {
   /** The list of messages not yet confirmed changed. */
   change: readonly OutgoingMessage[];
+  /** The server stored `message` at `offset` (emitted before `change` drops it). */
+  stored: { message: OutgoingMessage; offset: number };
 }
 
-export type PublishMessage = (message: OutgoingMessage) => Promise<unknown>;
+/** Publishes one message; resolves with the offset the server gave it. */
+export type PublishMessage = (message: OutgoingMessage) => Promise<{ offset: number }>;
 
 /** What a closing page left unsent, read back from storage (anything malformed is dropped). */
 export function readOutgoing(value: unknown): OutgoingMessage[] {
@@ -89,7 +93,7 @@ export class Outbox extends Emitter<OutboxEvents> {
     if (this.#items.length !== before) this.#changed();
   }
 
-  /** The echo arrived: the message is stored. Returns whether it was one of ours. */
+  /** The message is stored (its echo arrived). Returns whether it was still waiting here. */
   confirm(clientId: string): boolean {
     const before = this.#items.length;
     this.#items = this.#items.filter((item) => item.clientId !== clientId);
@@ -114,15 +118,22 @@ export class Outbox extends Emitter<OutboxEvents> {
       const message = this.#find(clientId);
       // Discarded, or its echo already came back while it waited its turn.
       if (!message || message.status !== 'pending') return;
+      let offset: number;
       try {
-        await this.#publish(message);
+        ({ offset } = await this.#publish(message));
       } catch (error) {
         if (!this.#find(clientId)) return;
         this.#update(clientId, {
           status: 'failed',
           error: error instanceof Error ? error.message : String(error),
         });
+        return;
       }
+      // Its echo may have settled it already.
+      const settled = this.#find(clientId);
+      if (!settled) return;
+      this.emit('stored', { message: settled, offset });
+      this.confirm(clientId);
     });
   }
 

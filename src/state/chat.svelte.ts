@@ -2,11 +2,12 @@
 import { createContext } from 'svelte';
 import { CursorStore } from '../lib/cursor-store';
 import type { NetworkMonitor } from '../lib/network-monitor';
-import type { WebSocketConstructor } from '../lib/room-subscription';
+import { probeWebSocket, type WebSocketConstructor } from '../lib/socket-transport';
 import { hashForRoom, roomIdFromHash, roomIdProblem, roomIdsFromStreams } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
 import { SynapError, SynapRest, normaliseServerUrl } from '../lib/synap-rest';
+import { TransportPolicy } from '../lib/transport-policy';
 import { RoomState } from './room.svelte';
 import { SettingsStore, type ChatSettings } from './settings.svelte';
 
@@ -20,7 +21,8 @@ export interface ChatAppOptions {
   storage: SafeStorage;
   defaultServerUrl: string;
   fetch?: typeof fetch;
-  WebSocket?: WebSocketConstructor;
+  /** null: no WebSocket here (rooms are polled). */
+  WebSocket?: WebSocketConstructor | null;
   network?: NetworkMonitor | null;
   livenessIntervalMs?: number;
 }
@@ -63,6 +65,8 @@ export class ChatApp {
   #listError = $state<string | null>(null);
   #joinError = $state<string | null>(null);
   #rest: SynapRest | null = null;
+  /** Socket or polling, for the current server's rooms. */
+  #policy: TransportPolicy | null = null;
   #visible = $state(true);
   #listTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -287,6 +291,7 @@ export class ChatApp {
   #start(settings: ChatSettings, initialRoom: string | null): void {
     void this.#stopAll('none');
     this.#rest = this.#makeRest(settings);
+    this.#policy = this.#makePolicy(this.#rest, settings);
     this.#phase = 'chat';
     this.#setupError = null;
     const joined = this.#loadJoined(settings);
@@ -303,9 +308,32 @@ export class ChatApp {
     this.#listTimer = setInterval(() => void this.refreshRoomList(), ROOM_LIST_REFRESH_MS);
   }
 
+  #webSocket(): WebSocketConstructor | null {
+    if (this.#options.WebSocket !== undefined) return this.#options.WebSocket;
+    return (globalThis.WebSocket as WebSocketConstructor | undefined) ?? null;
+  }
+
+  #makePolicy(rest: SynapRest, settings: ChatSettings): TransportPolicy {
+    const WebSocket = this.#webSocket();
+    const subscriberId = subscriberIdFor(settings.userId, deviceId(this.#options.storage));
+    return new TransportPolicy({
+      serverUrl: rest.baseUrl,
+      storage: this.#options.storage,
+      socketsAvailable: WebSocket !== null,
+      // Probe with the room on screen, from where it stands: nothing is replayed.
+      probe: () => {
+        const room = this.activeRoom ?? this.#rooms[0];
+        if (!WebSocket || !room) return Promise.resolve(false);
+        const url = rest.socketUrl(room.stream, subscriberId, room.nextOffset ?? 0);
+        return probeWebSocket(WebSocket, url);
+      },
+    });
+  }
+
   #createRoom(id: string, createFirst = false): RoomState | null {
     const rest = this.#rest;
-    if (!rest) return null;
+    const policy = this.#policy;
+    if (!rest || !policy) return null;
     const settings = this.settings.current;
     return new RoomState(id, {
       rest,
@@ -318,7 +346,8 @@ export class ChatApp {
       storage: this.#options.storage,
       createFirst,
       network: this.#options.network ?? null,
-      ...(this.#options.WebSocket ? { WebSocket: this.#options.WebSocket } : {}),
+      WebSocket: this.#webSocket(),
+      policy,
       ...(this.#options.livenessIntervalMs
         ? { livenessIntervalMs: this.#options.livenessIntervalMs }
         : {}),
@@ -331,6 +360,8 @@ export class ChatApp {
     const rooms = this.#rooms;
     this.#rooms = [];
     this.#rest = null;
+    this.#policy?.stop();
+    this.#policy = null;
     await Promise.all(rooms.map((room) => room.stop(goodbye)));
   }
 }

@@ -1,5 +1,5 @@
 // One joined room: its timeline, unread count, typing, presence and connection, fed by a
-// RoomSubscription (live) and REST history (past), and the user's commands back to Synap.
+// RoomFeed (live) and REST history (past), and the user's commands back to Synap.
 import type { ChatMessage, OnlineUser, TimelineEntry } from '../lib/chat-model';
 import {
   decodeChatEvent,
@@ -14,11 +14,9 @@ import { loadHistory } from '../lib/history';
 import type { NetworkMonitor } from '../lib/network-monitor';
 import { Outbox, readOutgoing, type OutgoingMessage } from '../lib/outbox';
 import { PRESENCE_HEARTBEAT_MS, PresenceTracker } from '../lib/presence-tracker';
-import {
-  RoomSubscription,
-  type SubscriptionState,
-  type WebSocketConstructor,
-} from '../lib/room-subscription';
+import { RoomFeed, type FeedState } from '../lib/room-feed';
+import type { WebSocketConstructor } from '../lib/socket-transport';
+import type { TransportPolicy } from '../lib/transport-policy';
 import { streamName } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
 import {
@@ -57,10 +55,12 @@ export interface RoomDeps {
   readMarkers: CursorStore;
   /** Keeps unsent messages across reloads. */
   storage: SafeStorage;
-  /** The room is probably new: create it before reading it (see RoomSubscriptionOptions). */
+  /** The room is probably new: create it before reading it (see RoomFeedOptions). */
   createFirst?: boolean;
   network?: NetworkMonitor | null;
-  WebSocket?: WebSocketConstructor;
+  WebSocket?: WebSocketConstructor | null;
+  /** The server's transport choice, shared by its rooms. */
+  policy?: TransportPolicy;
   livenessIntervalMs?: number;
   now?: () => number;
 }
@@ -82,7 +82,7 @@ export class RoomState {
   readonly stream: string;
   readonly #deps: RoomDeps;
   readonly #now: () => number;
-  readonly #subscription: RoomSubscription;
+  readonly #feed: RoomFeed;
   readonly #outbox: Outbox;
   readonly #outboxKey: string;
   readonly #typing: TypingTracker;
@@ -90,7 +90,7 @@ export class RoomState {
 
   #entries = $state.raw<TimelineEntry[]>([]);
   #outgoing = $state.raw<readonly OutgoingMessage[]>([]);
-  #connection = $state.raw<SubscriptionState>({ kind: 'idle' });
+  #connection = $state.raw<FeedState>({ kind: 'idle' });
   #typers = $state.raw<string[]>([]);
   #online = $state.raw<OnlineUser[]>([]);
   #unread = $state(0);
@@ -114,6 +114,12 @@ export class RoomState {
   #offsets = new Set<number>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #ownClientIds = new Set<string>();
+  /**
+   * Client ids of messages this page showed as pending: their rows keep one key (the client
+   * id) from pending to confirmed, so the row is updated in place, never remounted.
+   */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #localClientIds = new Set<string>();
   #noticeCount = 0;
   /** Events counted in the gap notice on screen. */
   #gapLost: number | null = null;
@@ -149,27 +155,30 @@ export class RoomState {
     );
     const outboxKey = `synap-chat:outbox:${JSON.stringify([deps.serverUrl, this.stream, deps.userId])}`;
     this.#outboxKey = outboxKey;
+    this.#outbox.on('stored', ({ message, offset }) => this.#addStored(message, offset));
     this.#outbox.on('change', (items) => {
+      for (const item of items) this.#localClientIds.add(item.clientId);
       this.#outgoing = items;
       if (items.length > 0) deps.storage.setJson(outboxKey, items);
       else deps.storage.remove(outboxKey);
     });
     this.#outbox.restore(readOutgoing(deps.storage.getJson(outboxKey)));
-    this.#subscription = new RoomSubscription({
+    this.#feed = new RoomFeed({
       rest: deps.rest,
       room: this.stream,
       subscriberId: deps.subscriberId,
       cursor: deps.cursors.get(deps.serverUrl, this.stream, deps.subscriberId),
       network: deps.network ?? null,
       createFirst: deps.createFirst ?? false,
-      ...(deps.WebSocket ? { WebSocket: deps.WebSocket } : {}),
+      ...(deps.WebSocket !== undefined ? { WebSocket: deps.WebSocket } : {}),
+      ...(deps.policy ? { policy: deps.policy } : {}),
       ...(deps.livenessIntervalMs ? { livenessIntervalMs: deps.livenessIntervalMs } : {}),
     });
-    this.#wireSubscription();
+    this.#wireFeed();
   }
 
   // --- what the components read -------------------------------------------------------
-  get connection(): SubscriptionState {
+  get connection(): FeedState {
     return this.#connection;
   }
   get typers(): string[] {
@@ -210,12 +219,16 @@ export class RoomState {
   get active(): boolean {
     return this.#active;
   }
+  /** Where the live feed stands (the next offset it will deliver), once known. */
+  get nextOffset(): number | null {
+    return this.#feed.nextOffset;
+  }
 
   // --- lifecycle ----------------------------------------------------------------------
   start(): void {
-    this.#subscription.start();
-    // Announce once the room surely exists (the subscription creates a missing one).
-    const announceOnce = this.#subscription.on('ready', () => {
+    this.#feed.start();
+    // Announce once the room surely exists (the feed creates a missing one).
+    const announceOnce = this.#feed.on('ready', () => {
       announceOnce();
       void this.#announce('joined');
     });
@@ -228,7 +241,7 @@ export class RoomState {
   /** Stops everything; `goodbye` says user_left first (with keepalive when the page closes). */
   stop(goodbye: 'none' | 'await' | 'keepalive' = 'none'): Promise<void> {
     this.#stopped = true;
-    this.#subscription.stop();
+    this.#feed.stop();
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
     if (this.#statsTimer) clearTimeout(this.#statsTimer);
@@ -251,6 +264,7 @@ export class RoomState {
     const comingIntoView = active && visible && !(this.#active && this.#visible);
     this.#active = active;
     this.#visible = visible;
+    this.#feed.setAttention(!visible ? 'hidden' : active ? 'foreground' : 'background');
     if (comingIntoView) {
       this.#dividerFrom = null;
       this.#dividerOffset = this.#firstUnreadOffset();
@@ -259,7 +273,7 @@ export class RoomState {
   }
 
   retryNow(): void {
-    this.#subscription.retryNow();
+    this.#feed.retryNow();
   }
 
   dismissNotice(id: string): void {
@@ -269,14 +283,17 @@ export class RoomState {
   // --- user commands ------------------------------------------------------------------
   send(text: string): void {
     this.#outbox.send(text);
+    // Replies tend to follow: a polled room looks sooner.
+    this.#feed.wake();
   }
 
-  retry(key: string): void {
-    this.#outbox.retry(key.replace(/^c/, ''));
+  /** Sends an unsent message again, by its client message id. */
+  retry(clientId: string): void {
+    this.#outbox.retry(clientId);
   }
 
-  discard(key: string): void {
-    this.#outbox.discard(key.replace(/^c/, ''));
+  discard(clientId: string): void {
+    this.#outbox.discard(clientId);
   }
 
   setTyping(isTyping: boolean): void {
@@ -284,7 +301,7 @@ export class RoomState {
   }
 
   markRead(): void {
-    const next = this.#subscription.nextOffset;
+    const next = this.#feed.nextOffset;
     if (next === null || this.#generation === null) return;
     this.#readOffset = next;
     this.#unreadOffsets.clear();
@@ -333,8 +350,8 @@ export class RoomState {
     };
   }
 
-  #wireSubscription(): void {
-    const sub = this.#subscription;
+  #wireFeed(): void {
+    const sub = this.#feed;
     const { cursors, serverUrl, subscriberId } = this.#deps;
     sub.on('state', ({ newState }) => (this.#connection = newState));
     sub.on('cursor', (cursor) => cursors.set(serverUrl, this.stream, subscriberId, cursor));
@@ -351,6 +368,8 @@ export class RoomState {
     sub.on('reset', () => {
       this.#entries = [];
       this.#offsets.clear();
+      // The new room's copies of our messages are new entries, not duplicates.
+      this.#ownClientIds.clear();
       this.#unreadOffsets.clear();
       this.#unread = 0;
       this.#dividerOffset = null;
@@ -393,7 +412,7 @@ export class RoomState {
     const generation = this.#generation;
     try {
       const page = await loadHistory({
-        consume: (from, limit) => this.#subscription.consume(from, limit),
+        consume: (from, limit) => this.#feed.consume(from, limit),
         beforeOffset: before,
         earliestOffset: this.#earliestOffset,
         minMessages,
@@ -499,7 +518,7 @@ export class RoomState {
     this.#presence.activity(event.userId, seenAtMs);
     this.#insert({
       type: 'message',
-      key: `o${event.offset}`,
+      key: this.#messageKey(own, event.clientId, event.offset),
       offset: event.offset,
       userId: event.userId,
       text: event.text,
@@ -513,6 +532,28 @@ export class RoomState {
       this.#unread = this.#unreadOffsets.size;
     }
     this.#refreshClockState();
+  }
+
+  /** A message sent from this page was stored: it takes its place now; its echo is a duplicate. */
+  #addStored(message: OutgoingMessage, offset: number): void {
+    if (this.#offsets.has(offset) || this.#ownClientIds.has(message.clientId)) return;
+    this.#ownClientIds.add(message.clientId);
+    this.#insert({
+      type: 'message',
+      key: this.#messageKey(true, message.clientId, offset),
+      offset,
+      userId: this.#deps.userId,
+      text: message.text,
+      sentAtMs: message.createdAtMs,
+      own: true,
+      status: 'confirmed',
+      clientId: message.clientId,
+    });
+  }
+
+  /** One key per message for its whole life on this page (see #localClientIds). */
+  #messageKey(own: boolean, clientId: string | null | undefined, offset: number): string {
+    return own && clientId && this.#localClientIds.has(clientId) ? `c${clientId}` : `o${offset}`;
   }
 
   #addSystem(event: ChatEvent, kind: 'joined' | 'left'): void {

@@ -141,7 +141,8 @@ describe('Timeline', () => {
       offset: null,
       status: 'failed',
       error: 'HTTP 500',
-      key: 'c-failed',
+      key: 'row-of-lost',
+      clientId: 'c-failed',
     });
     const { log } = renderTimeline([message('me', 'fine'), failed], { onRetry, onDiscard });
     expect(within(log).getByText('Not sent: HTTP 500')).toBeInTheDocument();

@@ -108,6 +108,29 @@ describe('ChatApp', { timeout: 30_000 }, () => {
     expect(messages(app)[0]?.offset).not.toBeNull();
   });
 
+  it('confirms a sent message from the publish answer in place, and shows its later echo once', async () => {
+    const { app, room } = await liveInGeneral();
+    // No echo can come while the socket is stalled: only the publish answer can confirm.
+    standin.stall(true);
+    try {
+      room.send('confirmed by the answer');
+      flushSync();
+      const pending = messages(app)[0];
+      expect(pending?.status).toBe('pending');
+      await waitFor(() => messages(app)[0]?.status === 'confirmed', 'the publish answer');
+      const confirmed = messages(app)[0];
+      expect(confirmed?.key).toBe(pending?.key);
+      expect(confirmed?.offset).toEqual(expect.any(Number));
+    } finally {
+      standin.stall(false);
+    }
+    // The echo arrives by offset and is recognised as the same message.
+    await waitFor(() => (room.nextOffset ?? 0) > (messages(app)[0]?.offset ?? Infinity), 'echo');
+    expect(messages(app).map((m) => [m.text, m.status])).toEqual([
+      ['confirmed by the answer', 'confirmed'],
+    ]);
+  });
+
   it("shows a message published the seed's Python way, with its time in seconds read right", async () => {
     const { app } = makeApp();
     const chosen = settings();
@@ -243,8 +266,7 @@ describe('ChatApp', { timeout: 30_000 }, () => {
       pollIntervalMs: 20,
     });
     rest = new SynapRest({ baseUrl: standin.url });
-    const key = messages(app)[0]?.key ?? '';
-    room.retry(key);
+    room.retry(messages(app)[0]?.clientId ?? '');
     await waitFor(() => messages(app)[0]?.status === 'confirmed', 'confirmed after retry', 20_000);
     expect(messages(app).map((m) => m.text)).toEqual(['while down']);
   });
@@ -304,7 +326,7 @@ describe('ChatApp keeps unsent messages', { timeout: 30_000 }, () => {
       ['typed before the reload', 'failed'],
     ]);
     await waitFor(() => again.connection.kind === 'live', 'live again');
-    again.retry(messages(reloaded)[0]?.key ?? '');
+    again.retry(messages(reloaded)[0]?.clientId ?? '');
     await waitFor(() => messages(reloaded)[0]?.status === 'confirmed', 'sent after retry');
     expect(messages(reloaded).map((m) => m.text)).toEqual(['typed before the reload']);
     const stored = await rest.consume(`${chosen.roomPrefix}general`, 'check', 0, 100);

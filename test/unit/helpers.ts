@@ -1,7 +1,7 @@
 // Shared test plumbing for the client library against the in-process stand-in.
 import WebSocket from 'ws';
 import type { StorageLike } from '../../src/lib/safe-storage';
-import type { WebSocketConstructor } from '../../src/lib/room-subscription';
+import type { WebSocketConstructor } from '../../src/lib/socket-transport';
 
 /** Node 20 has no global WebSocket: the `ws` package stands in, over real sockets. */
 export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Outbox, readOutgoing, type OutgoingMessage } from '../../src/lib/outbox';
 
 function deferred() {
-  let resolve!: () => void;
+  let resolve!: (answer: { offset: number }) => void;
   let reject!: (error: Error) => void;
-  const promise = new Promise<void>((ok, fail) => {
+  const promise = new Promise<{ offset: number }>((ok, fail) => {
     resolve = ok;
     reject = fail;
   });
@@ -19,7 +19,7 @@ describe('Outbox', () => {
     const gates = [deferred(), deferred()];
     const outbox = new Outbox((message) => {
       calls.push(message.text);
-      return gates[calls.length - 1]?.promise ?? Promise.resolve();
+      return gates[calls.length - 1]?.promise ?? Promise.resolve({ offset: 99 });
     });
     outbox.send('first', 'c1');
     outbox.send('second', 'c2');
@@ -29,7 +29,7 @@ describe('Outbox', () => {
     ]);
     await settle();
     expect(calls).toEqual(['first']);
-    gates[0]?.resolve();
+    gates[0]?.resolve({ offset: 1 });
     await settle();
     expect(calls).toEqual(['first', 'second']);
   });
@@ -37,7 +37,7 @@ describe('Outbox', () => {
   it('keeps a failed message with its reason, and retries it', async () => {
     let fail = true;
     const outbox = new Outbox(() =>
-      fail ? Promise.reject(new Error('offline')) : Promise.resolve(),
+      fail ? Promise.reject(new Error('offline')) : Promise.resolve({ offset: 7 }),
     );
     const changes: (readonly OutgoingMessage[])[] = [];
     outbox.on('change', (items) => changes.push(items));
@@ -48,10 +48,40 @@ describe('Outbox', () => {
     outbox.retry('c1');
     expect(outbox.items[0]?.status).toBe('pending');
     await settle();
-    expect(outbox.items[0]?.status).toBe('pending');
-    expect(outbox.confirm('c1')).toBe(true);
     expect(outbox.items).toEqual([]);
     expect(changes.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('settles a message from the offset in the publish answer, before its echo', async () => {
+    const gate = deferred();
+    const outbox = new Outbox(() => gate.promise);
+    const stored: { text: string; clientId: string; offset: number }[] = [];
+    outbox.on('stored', ({ message, offset }) =>
+      stored.push({ text: message.text, clientId: message.clientId, offset }),
+    );
+    outbox.send('hello', 'c1');
+    await settle();
+    expect(outbox.items.map((item) => item.status)).toEqual(['pending']);
+    gate.resolve({ offset: 41 });
+    await settle();
+    expect(stored).toEqual([{ text: 'hello', clientId: 'c1', offset: 41 }]);
+    expect(outbox.items).toEqual([]);
+    // The echo comes later and finds nothing left to settle.
+    expect(outbox.confirm('c1')).toBe(false);
+  });
+
+  it('lets the echo settle a message whose publish answer has not come back', async () => {
+    const gate = deferred();
+    const outbox = new Outbox(() => gate.promise);
+    let storedCount = 0;
+    outbox.on('stored', () => (storedCount += 1));
+    outbox.send('hello', 'c1');
+    await settle();
+    expect(outbox.confirm('c1')).toBe(true);
+    gate.resolve({ offset: 41 });
+    await settle();
+    expect(storedCount).toBe(0);
+    expect(outbox.items).toEqual([]);
   });
 
   it('discards on request and ignores echoes that are not its own', async () => {

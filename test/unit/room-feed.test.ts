@@ -2,18 +2,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { WebSocketServer } from 'ws';
 import type { NetworkMonitor } from '../../src/lib/network-monitor';
 import {
-  RoomSubscription,
-  type RoomSubscriptionEvents,
-  type RoomSubscriptionOptions,
-  type SubscriptionState,
-} from '../../src/lib/room-subscription';
+  RoomFeed,
+  type RoomFeedEvents,
+  type RoomFeedOptions,
+  type FeedState,
+} from '../../src/lib/room-feed';
 import { SynapError, SynapRest } from '../../src/lib/synap-rest';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
 import { NodeWebSocket, uniqueRoom, waitFor } from './helpers';
 
 let standin: SynapStandin;
 let rest: SynapRest;
-const running: RoomSubscription[] = [];
+const running: RoomFeed[] = [];
 
 beforeAll(async () => {
   standin = await startSynapStandin({ port: 0, pollIntervalMs: 20 });
@@ -26,8 +26,8 @@ afterEach(() => {
 });
 
 /** A started subscription that records everything it reports. */
-function watch(options: Partial<RoomSubscriptionOptions> & { room: string }) {
-  const subscription = new RoomSubscription({
+function watch(options: Partial<RoomFeedOptions> & { room: string }) {
+  const subscription = new RoomFeed({
     rest,
     subscriberId: 'tester',
     WebSocket: NodeWebSocket,
@@ -37,9 +37,9 @@ function watch(options: Partial<RoomSubscriptionOptions> & { room: string }) {
   const seen = {
     offsets: [] as number[],
     live: [] as boolean[],
-    states: [] as SubscriptionState['kind'][],
-    gaps: [] as RoomSubscriptionEvents['gap'][],
-    resets: [] as RoomSubscriptionEvents['reset'][],
+    states: [] as FeedState['kind'][],
+    gaps: [] as RoomFeedEvents['gap'][],
+    resets: [] as RoomFeedEvents['reset'][],
     malformed: 0,
   };
   subscription.on('event', ({ event, live }) => {
@@ -60,7 +60,7 @@ async function publishMany(room: string, count: number) {
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
-describe('RoomSubscription against the stand-in', () => {
+describe('RoomFeed against the stand-in', () => {
   it('starts at the end of the room without a cursor and delivers new events live', async () => {
     const room = uniqueRoom();
     await rest.ensureRoom(room);
@@ -255,7 +255,7 @@ describe('RoomSubscription against the stand-in', () => {
   });
 });
 
-describe('RoomSubscription reconnect timing', () => {
+describe('RoomFeed reconnect timing', () => {
   it('backs off from about half a second, doubling up to 30 s, and retries at once when back online', async () => {
     vi.useFakeTimers({
       toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
@@ -274,7 +274,7 @@ describe('RoomSubscription reconnect timing', () => {
         },
       };
       const delays: number[] = [];
-      const subscription = new RoomSubscription({
+      const subscription = new RoomFeed({
         rest: down,
         room: 'r',
         subscriberId: 's',
