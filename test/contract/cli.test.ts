@@ -119,11 +119,29 @@ describe('the stand-in CLI', { timeout: TEST_TIMEOUT_MS }, () => {
     expect((await run.exited).code).toBe(0);
   });
 
+  it('--websocket broken answers every stream WebSocket request 500, and says so when it starts', async () => {
+    const run = runCli(['--port', '0', '--websocket', 'broken', '--test-controls']);
+    const url = await listeningUrl(run);
+    expect(run.stdout()).toMatch(/WebSocket broken/);
+    const ws = await fetch(`${url}/stream/cli-room/ws/reader`);
+    expect(ws.status).toBe(500);
+    expect(await ws.text()).toMatch(/^Missing request extension: .*ConnectInfo/);
+    const switched = await fetch(`${url}/__standin/websocket?mode=working`, { method: 'POST' });
+    expect(switched.status).toBe(200);
+    expect((await fetch(`${url}/stream/cli-room/ws/reader`)).status).toBe(400);
+    const counts = (await (await fetch(`${url}/__standin/requests`)).json()) as { other: number };
+    expect(counts.other).toBe(2);
+
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+  });
+
   it('--help prints the options and exits 0', async () => {
     const run = runCli(['--help']);
     expect((await run.exited).code).toBe(0);
     expect(run.stdout()).toContain('--port N');
     expect(run.stdout()).toContain('--test-controls');
+    expect(run.stdout()).toContain('--websocket MODE');
   });
 
   it('exits 2 with a clear message for a bad flag or value', async () => {
@@ -133,6 +151,8 @@ describe('the stand-in CLI', { timeout: TEST_TIMEOUT_MS }, () => {
       [['--port', '70000'], /--port must be between 0 and 65535/],
       [['--max-buffer'], /--max-buffer needs a whole number/],
       [['--api-key'], /--api-key needs a value/],
+      [['--websocket', 'flaky'], /--websocket must be working or broken, got flaky/],
+      [['--websocket'], /--websocket needs a value/],
     ];
     // Separate processes that exit at once: run them side by side.
     const runs = cases.map(([args]) => runCli(args));

@@ -23,7 +23,10 @@ Options:
   --retention-secs N      time retention of events (default ${STANDIN_DEFAULTS.retentionSecs})
   --api-key KEY           require auth; KEY may do everything (repeatable)
   --read-only-key KEY     require auth; KEY may only read (repeatable)
-  --test-controls         expose POST /__standin/{wipe,drop-sockets,stall,compact}
+  --websocket MODE        working (default), or broken: every stream WebSocket request is
+                          answered 500, as by the shipped Synap 1.3.1 binary
+  --test-controls         expose POST /__standin/{wipe,drop-sockets,stall,compact,websocket}
+                          and GET /__standin/requests
   --help                  show this help
 `;
 
@@ -79,6 +82,14 @@ function parseCliArgs(argv: readonly string[]): StandinOptions | 'help' {
       case '--read-only-key':
         options.readOnlyKeys = [...(options.readOnlyKeys ?? []), stringFlag(flag, takeValue())];
         break;
+      case '--websocket': {
+        const mode = stringFlag(flag, takeValue());
+        if (mode !== 'working' && mode !== 'broken') {
+          throw new UsageError(`--websocket must be working or broken, got ${mode}`);
+        }
+        options.websocket = mode;
+        break;
+      }
       case '--test-controls':
         if (flag !== arg) throw new UsageError('--test-controls takes no value');
         options.testControls = true;
@@ -129,6 +140,7 @@ async function main(): Promise<void> {
 
   const notes = [
     parsed.apiKeys || parsed.readOnlyKeys ? 'auth required' : '',
+    parsed.websocket === 'broken' ? 'WebSocket broken' : '',
     parsed.testControls ? 'test controls on' : '',
   ].filter(Boolean);
   const suffix = notes.length > 0 ? ` (${notes.join(', ')})` : '';

@@ -3,14 +3,16 @@
  * behaviour around them: tower-http's CORS (outermost) and gzip layers, the auth middleware,
  * axum's routing (404/405 with empty bodies) and its extractor rejections (plain text).
  *
- * Sources: synap-server `server/router.rs`, `server/handlers/stream.rs`, `core/error.rs`;
- * axum 0.8 (`Json`, `Path`, `WebSocketUpgrade`); tower-http 0.7 (`CorsLayer`, `CompressionLayer`).
+ * Sources: synap-server `server/router.rs`, `server/handlers/stream.rs`,
+ * `server/handlers/websocket.rs`, `core/error.rs`, `main.rs`; axum 0.8 (`Json`, `Path`,
+ * `WebSocketUpgrade`, `ConnectInfo`); tower-http 0.7 (`CorsLayer`, `CompressionLayer`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { authenticate, forbiddenMessage, isAllowed, type Action, type AuthConfig } from './auth.ts';
 import type { RoomStore } from './rooms.ts';
+import type { RequestCounter, RequestCounts, RequestKind } from './request-counts.ts';
 import { parsePublishBody, serializeJson } from './serde-json.ts';
 import type { SessionParams } from './websocket.ts';
 
@@ -23,11 +25,32 @@ const JSON_TYPE = 'application/json';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const U64_MAX = (1n << 64n) - 1n;
 
+/**
+ * `working`: the stream WebSocket upgrades, as Synap's source intends. `broken`: as the shipped
+ * Synap 1.3.1 binary, whose `main.rs` serves the router without connect info, so the stream
+ * WebSocket handler's `ConnectInfo<SocketAddr>` extractor fails every request on that route.
+ */
+export type WebSocketMode = 'working' | 'broken';
+
+export const WEBSOCKET_MODES: readonly WebSocketMode[] = ['working', 'broken'];
+
+/**
+ * axum 0.8's `MissingExtension` rejection for `ConnectInfo<std::net::SocketAddr>`: a 500 with
+ * this plain-text body (`"Missing request extension: "` + `Extension of type `{type_name}` was
+ * not found. ...`, where Rust prints std's SocketAddr under its defining path in core).
+ */
+export const MISSING_CONNECT_INFO_TEXT =
+  'Missing request extension: Extension of type ' +
+  '`axum::extract::connect_info::ConnectInfo<core::net::socket_addr::SocketAddr>` was not found. ' +
+  'Perhaps you forgot to add it? See `axum::Extension`.';
+
 export interface TestControls {
   wipe(): void;
   dropSockets(): void;
   stall(on: boolean): void;
   compact(): void;
+  setWebSocket(mode: WebSocketMode): void;
+  requestCounts(): RequestCounts;
 }
 
 export interface UpgradeRequest {
@@ -41,7 +64,11 @@ export interface ApiContext {
   auth: AuthConfig | undefined;
   /** undefined: the /__standin/* routes do not exist. */
   controls: TestControls | undefined;
-  acceptWebSocket(req: IncomingMessage, upgrade: UpgradeRequest, params: SessionParams): void;
+  /** Read at every request on the WebSocket route, so a switch affects only new requests. */
+  websocketMode(): WebSocketMode;
+  counter: RequestCounter;
+  /** Completes the handshake; false when the WebSocket library refused it after all. */
+  acceptWebSocket(req: IncomingMessage, upgrade: UpgradeRequest, params: SessionParams): boolean;
   log(line: string): void;
 }
 
@@ -211,6 +238,23 @@ function matchRoute(path: string): RouteMatch | undefined {
   return undefined;
 }
 
+/** Which request counter a plain (not upgrade) request goes to: by route and method. */
+function requestKind(method: string, path: string): RequestKind {
+  const match = matchRoute(path);
+  if (!match || !match.methods.includes(method)) return 'other';
+  switch (match.name) {
+    case 'consume':
+    case 'stats':
+    case 'publish':
+    case 'list':
+      return match.name;
+    case 'room':
+      return method === 'PUT' ? 'ensure' : 'other';
+    case 'ws':
+      return 'other';
+  }
+}
+
 export type RequestHandler = (
   req: IncomingMessage,
   response: () => ServerResponse,
@@ -299,18 +343,30 @@ export function createRequestHandler(ctx: ApiContext): RequestHandler {
     return undefined;
   }
 
-  function controlRoute(req: IncomingMessage, path: string): Promise<Reply> | Reply {
+  function controlRoute(
+    req: IncomingMessage,
+    path: string,
+    rawQuery: string,
+  ): Promise<Reply> | Reply {
     const controls = ctx.controls;
     const name = path.slice('/__standin/'.length);
-    if (!controls || !['wipe', 'drop-sockets', 'stall', 'compact'].includes(name)) {
-      return empty(404);
+    const names = ['wipe', 'drop-sockets', 'stall', 'compact', 'websocket', 'requests'];
+    if (!controls || !names.includes(name)) return empty(404);
+    if (name === 'requests') {
+      if (!GET.includes(req.method ?? '')) return empty(405, { allow: GET.join(',') });
+      return json(JSON.stringify(controls.requestCounts()));
     }
     if (req.method !== 'POST') return empty(405, { allow: 'POST' });
     const done = json('{"ok":true}');
     if (name === 'wipe') controls.wipe();
     else if (name === 'drop-sockets') controls.dropSockets();
     else if (name === 'compact') controls.compact();
-    else {
+    else if (name === 'websocket') {
+      const mode = WEBSOCKET_MODES.find((m) => m === queryParam(rawQuery, 'mode'));
+      if (!mode) return synapError(400, 'expected ?mode=working|broken');
+      controls.setWebSocket(mode);
+      return json(`{"ok":true,"websocket":"${mode}"}`);
+    } else {
       return readBody(req).then((body) => {
         let on: unknown;
         try {
@@ -330,14 +386,11 @@ export function createRequestHandler(ctx: ApiContext): RequestHandler {
   async function route(
     req: IncomingMessage,
     upgrade: UpgradeRequest | undefined,
-  ): Promise<Reply | 'upgraded'> {
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
-
+    path: string,
+    rawQuery: string,
+  ): Promise<Reply | 'upgraded' | 'upgrade-refused'> {
     // Test-only routes sit beside the API, outside auth, so browser tests can always reach them.
-    if (ctx.controls && path.startsWith('/__standin/')) return controlRoute(req, path);
+    if (ctx.controls && path.startsWith('/__standin/')) return controlRoute(req, path, rawQuery);
 
     let access: 'full' | 'read' = 'full';
     if (ctx.auth) {
@@ -375,29 +428,46 @@ export function createRequestHandler(ctx: ApiContext): RequestHandler {
       case 'consume':
         return consume(room, subscriber, rawQuery);
       case 'ws': {
+        // Synap's handler extracts ConnectInfo after Path and Query and before WebSocketUpgrade:
+        // without connect info (the shipped binary) it fails here, upgrade or not, after auth.
+        if (ctx.websocketMode() === 'broken') return text(500, MISSING_CONNECT_INFO_TEXT);
         const rejection = upgradeRejection(req, upgrade);
         if (rejection || !upgrade) return rejection ?? empty(500);
         const fromOffset = parseU64(queryParam(rawQuery, 'from_offset')) ?? 0;
-        ctx.acceptWebSocket(req, upgrade, { room, subscriberId: subscriber, fromOffset });
-        return 'upgraded';
+        const params = { room, subscriberId: subscriber, fromOffset };
+        return ctx.acceptWebSocket(req, upgrade, params) ? 'upgraded' : 'upgrade-refused';
       }
     }
   }
 
   return (req, response, upgrade) => {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
+    const counted = !(ctx.controls && path.startsWith('/__standin/'));
+
     if (req.method === 'OPTIONS') {
+      if (counted) ctx.counter.count('other');
       preflight(response());
-      ctx.log(`OPTIONS ${req.url ?? ''} 200`);
+      ctx.log(`OPTIONS ${rawUrl} 200`);
       return;
     }
-    route(req, upgrade).then(
+    // An upgrade request is counted once its outcome is known; any other one right away.
+    if (counted && !upgrade) ctx.counter.count(requestKind(req.method ?? 'GET', path));
+    const countUpgrade = (accepted: boolean) => {
+      if (counted && upgrade) ctx.counter.count(accepted ? 'upgrades' : 'upgradeFailures');
+    };
+    route(req, upgrade, path, rawQuery).then(
       (reply) => {
-        if (reply === 'upgraded') return;
+        countUpgrade(reply === 'upgraded');
+        if (reply === 'upgraded' || reply === 'upgrade-refused') return;
         send(req, response(), reply);
-        ctx.log(`${req.method ?? ''} ${req.url ?? ''} ${reply.status}`);
+        ctx.log(`${req.method ?? ''} ${rawUrl} ${reply.status}`);
       },
       (err: unknown) => {
-        ctx.log(`${req.method ?? ''} ${req.url ?? ''} failed: ${String(err)}`);
+        countUpgrade(false);
+        ctx.log(`${req.method ?? ''} ${rawUrl} failed: ${String(err)}`);
         const res = response();
         if (!res.headersSent) send(req, res, text(500, 'Internal Server Error'));
         else res.destroy();

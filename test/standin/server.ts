@@ -1,13 +1,22 @@
 /**
+ * The protocol this reproduces is described in docs/synap-protocol.md.
+ *
  * The local Synap stand-in: an in-process HTTP + WebSocket server that speaks Synap's stream
- * protocol (see /work/shared/synap-stream-protocol.md and the contract tests in test/contract),
- * plus controls a real server cannot offer, for tests.
+ * protocol (checked by the contract tests in test/contract), plus controls a real server
+ * cannot offer, for tests.
  */
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CORS_RESPONSE_HEADERS, createRequestHandler, type TestControls } from './http-api.ts';
+import {
+  CORS_RESPONSE_HEADERS,
+  createRequestHandler,
+  WEBSOCKET_MODES,
+  type TestControls,
+  type WebSocketMode,
+} from './http-api.ts';
+import { RequestCounter, type RequestCounts } from './request-counts.ts';
 import { RoomStore } from './rooms.ts';
 import { StreamSessions } from './websocket.ts';
 
@@ -22,9 +31,32 @@ export interface StandinOptions {
   pollIntervalMs?: number; // default 100 (WebSocket poll period)
   compactionIntervalMs?: number; // default 60_000 (time-retention sweep)
   testControls?: boolean; // default false: expose the /__standin/* HTTP controls below
+  websocket?: WebSocketMode; // default 'working'; 'broken' = the shipped Synap 1.3.1 binary (see setWebSocket)
   log?: (line: string) => void;
 }
 
+export type { RequestCounts, WebSocketMode };
+
+/**
+ * A running stand-in. Besides the protocol it offers controls a real server cannot, in-process
+ * below and over HTTP with `testControls` (outside auth, CORS on, `{"ok":true}` answers):
+ *
+ *   POST /__standin/wipe                       wipe()
+ *   POST /__standin/drop-sockets               dropSockets()
+ *   POST /__standin/stall  {"on": true|false}  stall(on)
+ *   POST /__standin/compact                    compact()
+ *   POST /__standin/websocket?mode=broken|working   setWebSocket(mode); answers
+ *                                              {"ok":true,"websocket":mode}, 400 for another mode
+ *   GET  /__standin/requests                   requestCounts(), as JSON
+ *
+ * requestCounts() counts every HTTP request received since the start (or the last
+ * resetRequestCounts()), each in exactly one bucket so `total` is their sum: `consume`,
+ * `stats`, `publish`, `ensure` (PUT /stream/{room}) and `list` by route and method whatever
+ * the answer (a 401 consume is a consume); `upgrades` (WebSocket handshakes accepted) and
+ * `upgradeFailures` (upgrade requests answered otherwise: 401, 404, 400, the broken 500);
+ * `other` for everything else (CORS preflights, POST/DELETE on a room, a plain GET on the
+ * WebSocket route, unknown paths). The /__standin/* control requests are not counted.
+ */
 export interface SynapStandin {
   readonly url: string; // e.g. 'http://127.0.0.1:15500' (no trailing slash)
   readonly port: number;
@@ -34,6 +66,15 @@ export interface SynapStandin {
   dropSockets(): void; // abruptly terminate every WebSocket (no close frame: like a dead network)
   stall(on: boolean): void; // stop (true) / resume (false) delivering events over WebSockets; sockets stay open (half-open simulation)
   compact(): void; // run the time-retention sweep now
+  /**
+   * 'broken': like the shipped Synap 1.3.1 binary, every request on /stream/{room}/ws/{sub}
+   * (upgrade or not) that passes auth is answered 500 with axum's plain-text "Missing request
+   * extension" body for ConnectInfo. 'working': upgrades succeed. Affects new requests only:
+   * sockets already open stay open and keep delivering.
+   */
+  setWebSocket(mode: WebSocketMode): void;
+  requestCounts(): RequestCounts; // a snapshot; see above
+  resetRequestCounts(): void; // every count back to 0
 }
 
 /** Synap's defaults (`StreamConfig::default()`, which the real server always uses). */
@@ -52,6 +93,13 @@ function requireInteger(name: string, value: number, min: number): number {
     throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
   }
   return value;
+}
+
+function requireWebSocketMode(mode: WebSocketMode): WebSocketMode {
+  if (!WEBSOCKET_MODES.includes(mode)) {
+    throw new RangeError(`websocket must be 'working' or 'broken', got ${String(mode)}`);
+  }
+  return mode;
 }
 
 /** Wildcard binds are reachable on loopback; IPv6 literals need brackets in a URL. */
@@ -120,6 +168,8 @@ export async function startSynapStandin(options: StandinOptions = {}): Promise<S
   const fullKeys = new Set(options.apiKeys ?? []);
   const readOnlyKeys = new Set(options.readOnlyKeys ?? []);
   const authOn = fullKeys.size > 0 || readOnlyKeys.size > 0;
+  let websocketMode = requireWebSocketMode(options.websocket ?? 'working');
+  const counter = new RequestCounter();
 
   const sessions = new StreamSessions(store, pollIntervalMs, log);
   const controls: TestControls = {
@@ -127,6 +177,11 @@ export async function startSynapStandin(options: StandinOptions = {}): Promise<S
     dropSockets: () => sessions.dropAll(),
     stall: (on) => sessions.setStalled(on),
     compact: () => store.compact(),
+    setWebSocket: (mode) => {
+      websocketMode = requireWebSocketMode(mode);
+      log(`WebSocket ${websocketMode}`);
+    },
+    requestCounts: () => counter.snapshot(),
   };
 
   // Like axum: no permessage-deflate, no subprotocol chosen (a client that asks for one is
@@ -147,8 +202,17 @@ export async function startSynapStandin(options: StandinOptions = {}): Promise<S
     store,
     auth: authOn ? { fullKeys, readOnlyKeys } : undefined,
     controls: options.testControls ? controls : undefined,
-    acceptWebSocket: (req, { socket, head }, params) =>
-      wss.handleUpgrade(req, socket, head, (ws) => sessions.open(ws, params)),
+    websocketMode: () => websocketMode,
+    counter,
+    acceptWebSocket: (req, { socket, head }, params) => {
+      // Without verifyClient, `ws` either completes the handshake or refuses it synchronously.
+      let accepted = false;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        accepted = true;
+        sessions.open(ws, params);
+      });
+      return accepted;
+    },
     log,
   });
 
@@ -178,5 +242,6 @@ export async function startSynapStandin(options: StandinOptions = {}): Promise<S
       return closing;
     },
     ...controls,
+    resetRequestCounts: () => counter.reset(),
   };
 }
