@@ -143,6 +143,26 @@ describe.skipIf(NEEDS_KEYS)(
       }
     });
 
+    it('the upgrade checks no permission: a read-only key follows a room live, while its REST publish is 403', async () => {
+      const room = synap.room('ws-read-only');
+      await synap.client.createRoom(room);
+      const ws = await synap.ws(room, 'read-only-reader', { apiKey: READ_KEY });
+      await ws.waitForFrames(1);
+      expect(ws.frames[0]).toMatchObject({ type: 'connected', room });
+
+      const refused = await as(
+        'POST',
+        `${roomPath(room)}/publish?api_key=${READ_KEY}`,
+        jsonType,
+        publishBody,
+      );
+      expect(refused.status).toBe(403);
+      await synap.client.publish(room, 'message', 'from a full key');
+      await ws.waitForEvents(1);
+      expect(ws.events.map((e) => e.data)).toEqual(['from a full key']);
+      expect(ws.frames.some((f) => f.type === 'error')).toBe(false);
+    });
+
     it('a bare WebSocket URL without api_key is refused before the upgrade', async () => {
       const room = synap.room('ws-bare');
       const attempt = WsClient.connect(synap.wsUrl(room, 'reader'));

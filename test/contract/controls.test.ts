@@ -54,6 +54,47 @@ describe.skipIf(EXTERNAL)(`stand-in controls ${STANDIN_ONLY}`, { timeout: TEST_T
     expect(ws.frames.at(-1)).toEqual({ type: 'error', error: `Room '${room}' not found` });
   });
 
+  it('wipe(): generations keep rising across every wipe', async () => {
+    const room = synap.room('wipes');
+    const generations: number[] = [];
+    for (let run = 0; run < 3; run += 1) {
+      await synap.client.createRoom(room);
+      generations.push((await synap.client.stats(room)).generation);
+      synap.standin.wipe();
+    }
+    expect(generations[1]).toBeGreaterThan(generations[0] ?? Infinity);
+    expect(generations[2]).toBeGreaterThan(generations[1] ?? Infinity);
+  });
+
+  it('wipe(): a stale cursor gets no out-of-range error, just nothing; only the generation tells', async () => {
+    const room = synap.room('wipe-cursor');
+    await synap.client.createRoom(room);
+    await synap.client.publishMany(room, 5, (i) => i);
+    const { next_offset: cursor } = await synap.client.consume(room, 'reader');
+    const before = await synap.client.stats(room);
+
+    synap.standin.wipe();
+    await synap.client.createRoom(room);
+    await synap.client.publish(room, 'message', 'new room, offset 0');
+
+    // Nothing was ever evicted from the new room, so offset 5 is "not yet", not "gone".
+    const res = await synap.client.request(
+      'GET',
+      `${roomPath(room)}/consume/reader?from_offset=${cursor}`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ events: [], next_offset: cursor });
+    // A socket resuming at the stale cursor is just as silent.
+    const ws = await synap.ws(room, 'reader', { fromOffset: cursor });
+    await ws.waitForFrames(1);
+    await sleep(QUIET_WINDOW_MS);
+    expect(ws.frames).toEqual([
+      { type: 'connected', room, subscriber_id: 'reader', from_offset: cursor },
+    ]);
+    expect(ws.closeInfo).toBeUndefined();
+    expect((await synap.client.stats(room)).generation).toBeGreaterThan(before.generation);
+  });
+
   it('dropSockets(): sockets end without a close frame; reconnecting works', async () => {
     const room = synap.room('drop');
     await synap.client.createRoom(room);

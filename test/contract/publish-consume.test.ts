@@ -155,6 +155,26 @@ describe('publish and REST consume', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(garbage.next_offset).toBe(10);
   });
 
+  it('a malformed from_offset is silently read as 0: a full replay, not an error', async () => {
+    const room = synap.room('malformed-from');
+    await synap.client.createRoom(room);
+    await synap.client.publishMany(room, 3, (i) => i);
+    // Raw query values that are not u64 text: a sign, a fraction, trailing junk, empty, a
+    // space (a raw "+" is form-decoded to one), hex, one past u64::MAX.
+    const malformed = ['-1', '1.5', '2abc', '', '+2', '0x2', '18446744073709551616'];
+    for (const value of malformed) {
+      const res = await synap.client.consume(room, 'reader', `?from_offset=${value}`);
+      expect(
+        res.events.map((e) => e.offset),
+        value,
+      ).toEqual([0, 1, 2]);
+      expect(res.next_offset, value).toBe(3);
+    }
+    // An escaped plus sign is still a valid u64.
+    const plus = await synap.client.consume(room, 'reader', '?from_offset=%2B2');
+    expect(plus.events.map((e) => e.offset)).toEqual([2]);
+  });
+
   it('consuming a missing room is 400 "not found"', async () => {
     const room = synap.room('consume-missing');
     const res = await synap.client.request('GET', `${roomPath(room)}/consume/reader`);

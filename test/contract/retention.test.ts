@@ -163,6 +163,8 @@ describe.skipIf(EXTERNAL)(
 describe.skipIf(EXTERNAL)(`time retention ${STANDIN_ONLY}`, { timeout: TEST_TIMEOUT_MS }, () => {
   const timed = useSynap({ retentionSecs: 1, pollIntervalMs: FAST_POLL_MS });
   const roomy = useSynap({ pollIntervalMs: FAST_POLL_MS });
+  // Retention 0 s: a sweep drops every event, whatever second it was published in.
+  const sweepAll = useSynap({ retentionSecs: 0, pollIntervalMs: FAST_POLL_MS });
 
   const nowSecs = () => Math.floor(Date.now() / 1000);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -173,6 +175,40 @@ describe.skipIf(EXTERNAL)(`time retention ${STANDIN_ONLY}`, { timeout: TEST_TIME
     await roomy.client.publishMany(room, 3, (i) => i);
     roomy.standin.compact();
     expect((await roomy.client.consume(room, 'reader')).events).toHaveLength(3);
+  });
+
+  it('a sweep that empties a room leaves message_count and min_offset stale; total_published stays right', async () => {
+    const room = sweepAll.room('emptied');
+    await sweepAll.client.createRoom(room);
+    await sweepAll.client.publishMany(room, 3, (i) => i);
+    sweepAll.standin.compact();
+
+    // Every event is gone, yet message_count still says 3: only total_published is reliable.
+    expect(await sweepAll.client.stats(room)).toMatchObject({
+      message_count: 3,
+      min_offset: 0,
+      max_offset: 2,
+      total_published: 3,
+    });
+    expect(await sweepAll.client.consume(room, 'caught-up', '?from_offset=3')).toEqual({
+      events: [],
+      next_offset: 3,
+    });
+
+    // The room's start stayed at 0, so offset 3 is looked up at position 3 of a 1-event buffer:
+    // a reader caught up at 3 gets nothing, and the event turns up when asking for offset 0.
+    expect(await sweepAll.client.publish(room, 'message', 'after the sweep')).toBe(3);
+    expect(await sweepAll.client.stats(room)).toMatchObject({
+      message_count: 1,
+      min_offset: 0,
+      max_offset: 3,
+      total_published: 4,
+    });
+    const stuck = await sweepAll.client.consume(room, 'caught-up', '?from_offset=3');
+    expect(stuck).toEqual({ events: [], next_offset: 3 });
+    const skewed = await sweepAll.client.consume(room, 'prober', '?from_offset=0');
+    expect(skewed.events.map((e) => e.offset)).toEqual([3]);
+    expect(skewed.next_offset).toBe(4);
   });
 
   it('compaction drops older events; reading below the new start is out of range', async () => {

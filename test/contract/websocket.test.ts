@@ -78,6 +78,27 @@ describe('stream WebSocket', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(ws.events.map((e) => e.data)).toEqual([{ i: 7 }, { i: 8 }, { i: 9 }]);
   });
 
+  it('a malformed from_offset becomes 0: `connected` says 0 and the replay starts at 0', async () => {
+    const room = synap.room('ws-malformed-from');
+    await synap.client.createRoom(room);
+    await synap.client.publishMany(room, 3, (i) => i);
+    const query: Record<string, string> = { from_offset: '2abc' };
+    if (synap.client.apiKey) query.api_key = synap.client.apiKey;
+    const ws = await WsClient.connect(synap.wsUrl(room, 'reader', query));
+    try {
+      await ws.waitForEvents(3);
+      expect(ws.frames[0]).toEqual({
+        type: 'connected',
+        room,
+        subscriber_id: 'reader',
+        from_offset: 0,
+      });
+      expect(ws.events.map((e) => e.offset)).toEqual([0, 1, 2]);
+    } finally {
+      ws.terminate();
+    }
+  });
+
   it('polls: a backlog of 250 arrives in order in bursts of at most 100, one per poll', async () => {
     const room = synap.room('backlog');
     await synap.client.createRoom(room);
