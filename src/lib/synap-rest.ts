@@ -1,4 +1,4 @@
-// Typed client for Synap's stream REST endpoints (see shared/synap-stream-protocol.md).
+// Typed client for Synap's stream REST endpoints (see docs/synap-protocol.md).
 import { normalizeServerUrl } from './settings-validation';
 
 export type SynapErrorKind =
