@@ -7,7 +7,9 @@ import {
   type RoomFeedOptions,
   type FeedState,
 } from '../../src/lib/room-feed';
+import { probeWebSocket } from '../../src/lib/socket-transport';
 import { SynapError, SynapRest } from '../../src/lib/synap-rest';
+import { TransportPolicy, UPGRADE_FAILURES_BEFORE_POLLING } from '../../src/lib/transport-policy';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
 import { NodeWebSocket, uniqueRoom, waitFor } from './helpers';
 
@@ -54,8 +56,8 @@ function watch(options: Partial<RoomFeedOptions> & { room: string }) {
   return { subscription, seen };
 }
 
-async function publishMany(room: string, count: number) {
-  for (let i = 0; i < count; i += 1) await rest.publish(room, 'message', { n: i });
+async function publishMany(room: string, count: number, via = rest) {
+  for (let i = 0; i < count; i += 1) await via.publish(room, 'message', { n: i });
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
@@ -336,5 +338,153 @@ describe('RoomFeed reconnect timing', () => {
     const { subscription } = watch({ room: 'r', rest: down, network });
     await waitFor(() => subscription.state.kind === 'offline', 'offline');
     expect(subscription.state.kind).toBe('offline');
+  });
+});
+
+describe('RoomFeed over a server whose WebSocket upgrades fail', () => {
+  let server: SynapStandin;
+  let serverRest: SynapRest;
+  beforeAll(async () => {
+    server = await startSynapStandin({ port: 0, pollIntervalMs: 20, websocket: 'broken' });
+    serverRest = new SynapRest({ baseUrl: server.url });
+  });
+  afterAll(() => server.close());
+  afterEach(() => server.setWebSocket('broken'));
+
+  /** A policy shared like the app shares one per server, probing every `probeMs`. */
+  function policyFor(probeMs: number) {
+    const policy = new TransportPolicy({
+      serverUrl: server.url,
+      probe: () => probeWebSocket(NodeWebSocket, serverRest.socketUrl('probe', 'tester', 0)),
+      probeIntervalMs: probeMs,
+      random: () => 0,
+    });
+    return policy;
+  }
+
+  /** Publishes `count` events one every `everyMs`, in the background. */
+  function publishSteadily(room: string, count: number, everyMs: number): Promise<void> {
+    return (async () => {
+      for (let i = 0; i < count; i += 1) {
+        await serverRest.publish(room, 'message', { n: i });
+        await new Promise((resolve) => setTimeout(resolve, everyMs));
+      }
+    })();
+  }
+
+  it('goes live by polling after a few refused upgrades, says why, and delivers in order', async () => {
+    const room = uniqueRoom('polled');
+    await serverRest.ensureRoom(room);
+    const policy = policyFor(60_000);
+    try {
+      const startedAt = Date.now();
+      const { subscription: feed, seen } = watch({
+        room,
+        rest: serverRest,
+        policy,
+        reconnect: { minDelayMs: 50, maxDelayMs: 200 },
+      });
+      await waitFor(() => feed.state.kind === 'live', 'live by polling');
+      expect(Date.now() - startedAt).toBeLessThan(3_000);
+      expect(feed.state).toMatchObject({ kind: 'live', transport: 'polling' });
+      expect(feed.state.kind === 'live' && feed.state.reason).toMatch(/WebSocket/);
+      expect(seen.states.filter((kind) => kind === 'reconnecting').length).toBeLessThan(
+        UPGRADE_FAILURES_BEFORE_POLLING,
+      );
+      await publishMany(room, 5, serverRest);
+      await waitFor(() => seen.offsets.length === 5, 'five events by polling');
+      expect(seen.offsets).toEqual(range(0, 5));
+      expect(seen.live.every(Boolean)).toBe(true);
+    } finally {
+      policy.stop();
+    }
+  });
+
+  it('hands over from polling to the socket once upgrades work, with no gap and no duplicate', async () => {
+    const room = uniqueRoom('handover');
+    await serverRest.ensureRoom(room);
+    const policy = policyFor(300);
+    try {
+      const { subscription: feed, seen } = watch({
+        room,
+        rest: serverRest,
+        policy,
+        reconnect: { minDelayMs: 50, maxDelayMs: 200 },
+      });
+      await waitFor(() => feed.state.kind === 'live', 'live by polling');
+      const publishing = publishSteadily(room, 60, 15);
+      await waitFor(() => seen.offsets.length >= 10, 'some events by polling');
+      server.setWebSocket('working');
+      await waitFor(
+        () => feed.state.kind === 'live' && feed.state.transport === 'websocket',
+        'the socket',
+      );
+      await publishing;
+      await waitFor(() => seen.offsets.length >= 60, 'all sixty');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(seen.offsets).toEqual(range(0, 60));
+      // The switch happened while live: the user never saw "connecting".
+      expect(seen.states.slice(seen.states.indexOf('live'))).not.toContain('connecting');
+    } finally {
+      policy.stop();
+    }
+  });
+
+  it('falls back from the socket to polling when upgrades start failing, with no gap and no duplicate', async () => {
+    server.setWebSocket('working');
+    const room = uniqueRoom('fallback');
+    await serverRest.ensureRoom(room);
+    const policy = policyFor(60_000);
+    try {
+      const { subscription: feed, seen } = watch({
+        room,
+        rest: serverRest,
+        policy,
+        reconnect: { minDelayMs: 50, maxDelayMs: 200 },
+      });
+      await waitFor(
+        () => feed.state.kind === 'live' && feed.state.transport === 'websocket',
+        'the socket',
+      );
+      const publishing = publishSteadily(room, 40, 15);
+      await waitFor(() => seen.offsets.length >= 10, 'some events on the socket');
+      server.setWebSocket('broken');
+      server.dropSockets();
+      await waitFor(
+        () => feed.state.kind === 'live' && feed.state.transport === 'polling',
+        'polling',
+      );
+      await publishing;
+      await waitFor(() => seen.offsets.length >= 40, 'all forty');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(seen.offsets).toEqual(range(0, 40));
+    } finally {
+      policy.stop();
+    }
+  });
+
+  it('reports a wipe while polling and follows the new room from its start', async () => {
+    const room = uniqueRoom('wiped');
+    await serverRest.ensureRoom(room);
+    await publishMany(room, 3, serverRest);
+    const policy = policyFor(60_000);
+    try {
+      const { subscription: feed, seen } = watch({
+        room,
+        rest: serverRest,
+        policy,
+        livenessIntervalMs: 100,
+        reconnect: { minDelayMs: 50, maxDelayMs: 200 },
+      });
+      await waitFor(() => feed.state.kind === 'live', 'live by polling');
+      server.wipe();
+      await serverRest.ensureRoom(room);
+      await serverRest.publish(room, 'message', 'after the wipe');
+      await waitFor(() => seen.resets.length === 1, 'the reset');
+      await waitFor(() => seen.offsets.length === 1, "the new room's event");
+      expect(seen.offsets).toEqual([0]);
+    } finally {
+      policy.stop();
+    }
   });
 });
