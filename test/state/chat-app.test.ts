@@ -370,3 +370,54 @@ describe('ChatApp while the page is hidden', { timeout: 30_000 }, () => {
     expect(reloaded.settings.current.roomPrefix).toBe('');
   });
 });
+
+describe(
+  'ChatApp against a server whose WebSocket upgrades fail (Synap 1.3.1)',
+  { timeout: 30_000 },
+  () => {
+    let broken: SynapStandin;
+    beforeAll(async () => {
+      broken = await startSynapStandin({ port: 0, websocket: 'broken' });
+    });
+    afterAll(() => broken.close());
+
+    it('chats over polling in every joined room, and a reload starts polling at once', async () => {
+      const storage = new MapStorage();
+      const { app } = makeApp(storage);
+      const chosen = settings({ serverUrl: broken.url });
+      await app.connect(chosen);
+      const room = app.activeRoom;
+      if (!room) throw new Error('no room');
+      await waitFor(() => room.connection.kind === 'live', 'live by polling', 10_000);
+      expect(room.connection).toMatchObject({ kind: 'live', transport: 'polling' });
+      room.send('sent while polling');
+      await waitFor(() => messages(app)[0]?.status === 'confirmed', 'confirmed');
+      // Someone else writes; it arrives by polling, once.
+      const brokenRest = new SynapRest({ baseUrl: broken.url });
+      await brokenRest.publish(`${chosen.roomPrefix}general`, 'message', {
+        user_id: 'bob',
+        message: 'hi alice',
+        timestamp: Date.now(),
+      });
+      await waitFor(() => messages(app).length === 2, "bob's message");
+      expect(messages(app).map((m) => [m.userId, m.text])).toEqual([
+        ['alice', 'sent while polling'],
+        ['bob', 'hi alice'],
+      ]);
+      // A second room polls too.
+      app.join('second');
+      const second = app.rooms.find((joined) => joined.id === 'second');
+      await waitFor(() => second?.connection.kind === 'live', 'second room live');
+      expect(second?.connection).toMatchObject({ transport: 'polling' });
+      app.dispose();
+
+      broken.resetRequestCounts();
+      const { app: reloaded } = makeApp(storage);
+      reloaded.resume();
+      const again = reloaded.activeRoom;
+      await waitFor(() => again?.connection.kind === 'live', 'live again');
+      expect(again?.connection).toMatchObject({ kind: 'live', transport: 'polling' });
+      expect(broken.requestCounts().upgradeFailures).toBe(0);
+    });
+  },
+);
