@@ -238,7 +238,7 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
       const page = await this.#rest.consume(
         this.room,
         this.#subscriberId,
-        fromOffset - skew,
+        Math.max(0, fromOffset - skew),
         limit,
       );
       return { ...page, events: page.events.filter((event) => event.offset >= fromOffset) };

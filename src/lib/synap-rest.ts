@@ -91,6 +91,15 @@ function isOffset(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+/**
+ * An offset for a query string. Synap reads a malformed `from_offset` as 0 (a full replay),
+ * so nothing but a non-negative integer may ever be sent.
+ */
+function offsetParameter(value: number): string {
+  if (!isOffset(value)) throw new SynapError('bad_request', `Not a stream offset: ${value}`);
+  return String(value);
+}
+
 const utf8 = new TextDecoder('utf-8');
 
 /** REST consume returns `data` as the bytes of the JSON text; anything else is taken as is. */
@@ -197,7 +206,7 @@ export class SynapRest {
   ): Promise<ConsumeResult> {
     const path =
       `/stream/${encodeURIComponent(room)}/consume/${encodeURIComponent(subscriberId)}` +
-      `?from_offset=${fromOffset}&limit=${limit}`;
+      `?from_offset=${offsetParameter(fromOffset)}&limit=${offsetParameter(limit)}`;
     const body = await this.#request('GET', path);
     if (!Array.isArray(body.events)) {
       throw new SynapError('bad_response', 'The consume answer has no "events" list');
@@ -249,7 +258,8 @@ export class SynapRest {
       `${this.baseUrl}/stream/${encodeURIComponent(room)}/ws/${encodeURIComponent(subscriberId)}`,
     );
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${url.origin}${url.pathname}?from_offset=${fromOffset}${this.#keyParameter('&')}`;
+    const from = offsetParameter(fromOffset);
+    return `${url.origin}${url.pathname}?from_offset=${from}${this.#keyParameter('&')}`;
   }
 
   /** Synap compares the query value without URL-decoding it: send URL-safe keys verbatim. */

@@ -158,6 +158,22 @@ describe('authentication', () => {
     const odd = new SynapRest({ baseUrl: 'http://h:1', apiKey: 'k&y' });
     expect(odd.socketUrl('r', 's', 0)).toBe('ws://h:1/stream/r/ws/s?from_offset=0&api_key=k%26y');
   });
+
+  it('never sends an offset Synap would read as 0 (a full replay)', async () => {
+    const requested: string[] = [];
+    const client = new SynapRest({
+      baseUrl: 'http://h:1',
+      fetch: (url) => {
+        requested.push(String(url));
+        return Promise.resolve(new Response('{"events":[],"next_offset":0}'));
+      },
+    });
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect((await failure(client.consume('r', 's', bad, 10))).kind).toBe('bad_request');
+      expect(() => client.socketUrl('r', 's', bad)).toThrow(/Not a stream offset/);
+    }
+    expect(requested).toEqual([]);
+  });
 });
 
 describe('pure helpers', () => {
