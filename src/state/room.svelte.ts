@@ -9,7 +9,8 @@ import {
   type ChatEvent,
   type Publication,
 } from '../lib/chat-events';
-import type { CursorStore } from '../lib/cursor-store';
+import { CoalescedWrite } from '../lib/coalesced-write';
+import type { CursorStore, RoomCursor } from '../lib/cursor-store';
 import { loadHistory } from '../lib/history';
 import type { NetworkMonitor } from '../lib/network-monitor';
 import { Outbox, readOutgoing, type OutgoingMessage } from '../lib/outbox';
@@ -19,6 +20,7 @@ import type { WebSocketConstructor } from '../lib/socket-transport';
 import type { TransportPolicy } from '../lib/transport-policy';
 import { streamName } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
+import { TimelineModel } from '../lib/timeline-model';
 import {
   SynapError,
   publishToRoom,
@@ -36,10 +38,8 @@ export const OLDER_PAGE_MESSAGES = 50;
 export const MAX_HISTORY_SCAN_EVENTS = 5_000;
 /** Typing and presence expire on the clock, so the room re-reads them this often. */
 const CLOCK_TICK_MS = 1_000;
-/** Entries kept in memory per room; older ones are dropped and re-loaded on scroll. */
-export const MAX_TIMELINE_ENTRIES = 2_000;
-/** A "left" and a "joined" of one user this close together are a reload, not news. */
-const REJOIN_WITHIN_MS = 120_000;
+/** A hidden page gets no animation frames: its timeline is published this often instead. */
+const HIDDEN_FLUSH_MS = 250;
 /** Notices kept on screen; older ones go. */
 const MAX_NOTICES = 3;
 /** Room info on screen follows new events, re-reading stats at most this often. */
@@ -88,7 +88,8 @@ export class RoomState {
   readonly #typing: TypingTracker;
   readonly #presence: PresenceTracker;
 
-  #entries = $state.raw<TimelineEntry[]>([]);
+  /** The model's entries as last published (at most once per animation frame). */
+  #entries = $state.raw<readonly TimelineEntry[]>([]);
   #outgoing = $state.raw<readonly OutgoingMessage[]>([]);
   #connection = $state.raw<FeedState>({ kind: 'idle' });
   #typers = $state.raw<string[]>([]);
@@ -109,11 +110,12 @@ export class RoomState {
     ...this.#outgoing.map((item): ChatMessage => this.#pendingEntry(item)),
   ]);
 
-  // Bookkeeping only: the reactive counts derived from them are set explicitly.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #offsets = new Set<number>();
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #ownClientIds = new Set<string>();
+  readonly #model = new TimelineModel();
+  /** Whether the reader follows the newest messages (only then may old ones be dropped). */
+  #following = false;
+  #flushPending = false;
+  readonly #cursorWrite: CoalescedWrite<RoomCursor>;
+  readonly #readMarkerWrite: CoalescedWrite<RoomCursor>;
   /**
    * Client ids of messages this page showed as pending: their rows keep one key (the client
    * id) from pending to confirmed, so the row is updated in place, never remounted.
@@ -123,14 +125,9 @@ export class RoomState {
   #noticeCount = 0;
   /** Events counted in the gap notice on screen. */
   #gapLost: number | null = null;
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #unreadOffsets = new Set<number>();
-  #readOffset: number | null = null;
   #generation: number | null = null;
   #historyBefore: number | null = null;
   #historyFor: number | null = null;
-  /** The read marker when the room opened on screen: missed messages past it get the divider. */
-  #dividerFrom: number | null = null;
   #visible = true;
   #timers: ReturnType<typeof setInterval>[] = [];
   #statsTimer: ReturnType<typeof setTimeout> | null = null;
@@ -144,6 +141,13 @@ export class RoomState {
     this.#typing = new TypingTracker(deps.userId);
     this.#presence = new PresenceTracker(deps.userId, { now: this.#now });
     this.#online = this.#presence.online();
+    const { cursors, readMarkers, serverUrl, subscriberId } = deps;
+    this.#cursorWrite = new CoalescedWrite((cursor) =>
+      cursors.set(serverUrl, this.stream, subscriberId, cursor),
+    );
+    this.#readMarkerWrite = new CoalescedWrite((marker) =>
+      readMarkers.set(serverUrl, this.stream, subscriberId, marker),
+    );
     this.#outbox = new Outbox(
       (message) =>
         publishToRoom(
@@ -242,6 +246,9 @@ export class RoomState {
   stop(goodbye: 'none' | 'await' | 'keepalive' = 'none'): Promise<void> {
     this.#stopped = true;
     this.#feed.stop();
+    // A closing page writes where it stood at once.
+    this.#cursorWrite.flush();
+    this.#readMarkerWrite.flush();
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
     if (this.#statsTimer) clearTimeout(this.#statsTimer);
@@ -252,6 +259,8 @@ export class RoomState {
   /** Leaving forgets where we were: a later join starts fresh. */
   async leave(): Promise<void> {
     await this.stop('await');
+    this.#cursorWrite.cancel();
+    this.#readMarkerWrite.cancel();
     const { cursors, readMarkers, serverUrl, subscriberId } = this.#deps;
     cursors.delete(serverUrl, this.stream, subscriberId);
     readMarkers.delete(serverUrl, this.stream, subscriberId);
@@ -266,10 +275,17 @@ export class RoomState {
     this.#visible = visible;
     this.#feed.setAttention(!visible ? 'hidden' : active ? 'foreground' : 'background');
     if (comingIntoView) {
-      this.#dividerFrom = null;
-      this.#dividerOffset = this.#firstUnreadOffset();
+      this.#model.cameIntoView();
+      this.#dividerOffset = this.#model.dividerOffset;
     }
     if (active && visible) this.markRead();
+    this.#scheduleFlush();
+  }
+
+  /** The reader is at the newest messages (or scrolled away from them). */
+  setFollowing(following: boolean): void {
+    this.#following = following;
+    if (following) this.#scheduleFlush();
   }
 
   retryNow(): void {
@@ -303,14 +319,9 @@ export class RoomState {
   markRead(): void {
     const next = this.#feed.nextOffset;
     if (next === null || this.#generation === null) return;
-    this.#readOffset = next;
-    this.#unreadOffsets.clear();
+    this.#model.setReadOffset(next);
     this.#unread = 0;
-    const { readMarkers, serverUrl, subscriberId } = this.#deps;
-    readMarkers.set(serverUrl, this.stream, subscriberId, {
-      generation: this.#generation,
-      nextOffset: next,
-    });
+    this.#readMarkerWrite.set({ generation: this.#generation, nextOffset: next });
   }
 
   async refreshStats(): Promise<void> {
@@ -352,27 +363,25 @@ export class RoomState {
 
   #wireFeed(): void {
     const sub = this.#feed;
-    const { cursors, serverUrl, subscriberId } = this.#deps;
+    const { serverUrl, subscriberId } = this.#deps;
     sub.on('state', ({ newState }) => (this.#connection = newState));
-    sub.on('cursor', (cursor) => cursors.set(serverUrl, this.stream, subscriberId, cursor));
+    sub.on('cursor', (cursor) => this.#cursorWrite.set(cursor));
     sub.on('stats', (stats) => (this.#stats = stats));
     sub.on('malformed', ({ count }) => (this.#malformed += count));
     sub.on('event', ({ event, live }) => {
       this.#apply(event, live ? 'live' : 'replay');
       // Backlog the socket delivers after a reload was missed, not seen as it came.
-      if (!live && this.#dividerFrom !== null) this.#placeDivider();
+      if (!live) this.#model.missed(event.offset);
       if (this.#active && this.#visible) this.markRead();
       if (this.#active) this.#scheduleStatsRefresh();
+      this.#scheduleFlush();
     });
     sub.on('gap', ({ lost }) => this.#notifyGap(lost));
     sub.on('reset', () => {
-      this.#entries = [];
-      this.#offsets.clear();
-      // The new room's copies of our messages are new entries, not duplicates.
-      this.#ownClientIds.clear();
-      this.#unreadOffsets.clear();
+      this.#model.clear();
       this.#unread = 0;
       this.#dividerOffset = null;
+      this.#flush();
       this.#historyFor = null;
       this.#historyBefore = null;
       this.#hasOlder = false;
@@ -385,18 +394,19 @@ export class RoomState {
       this.#historyFor = generation;
       const { readMarkers } = this.#deps;
       const marker = readMarkers.get(serverUrl, this.stream, subscriberId);
+      let readOffset = startOffset;
       if (marker && marker.generation === generation) {
-        this.#readOffset = Math.min(marker.nextOffset, startOffset);
+        readOffset = Math.min(marker.nextOffset, startOffset);
       } else {
         // First visit (or a reset room): what is there now counts as read.
-        this.#readOffset = startOffset;
         readMarkers.set(serverUrl, this.stream, subscriberId, {
           generation,
           nextOffset: startOffset,
         });
       }
-      if (this.#active && this.#visible) this.#dividerFrom = this.#readOffset;
-      void this.#loadHistory(startOffset, INITIAL_HISTORY_MESSAGES, this.#readOffset);
+      this.#model.setReadOffset(readOffset);
+      if (this.#active && this.#visible) this.#model.markDividerFrom(readOffset);
+      void this.#loadHistory(startOffset, INITIAL_HISTORY_MESSAGES, readOffset);
     });
   }
 
@@ -424,14 +434,16 @@ export class RoomState {
       if (this.#stopped || generation !== this.#generation) return;
       this.#malformed += page.malformed;
       for (const event of page.events) this.#apply(event, 'history');
+      this.#model.loadedBackTo(page.before);
       this.#historyBefore = page.before;
       this.#hasOlder = !page.reachedStart;
       this.#earliestOffset = page.earliestOffset;
       if (reachBackTo !== undefined && this.#active && this.#visible) {
         // The room opened on screen: mark where the user left off, then count it as read.
-        this.#placeDivider();
+        this.#model.placeDivider();
         this.markRead();
       }
+      this.#flush();
     } catch (error) {
       this.#historyError =
         error instanceof SynapError ? error.message : 'Could not load earlier messages';
@@ -442,30 +454,8 @@ export class RoomState {
     }
   }
 
-  #placeDivider(): void {
-    if (this.#dividerFrom === null) return;
-    const first = this.#firstOtherMessageFrom(this.#dividerFrom);
-    if (first !== null && (this.#dividerOffset === null || first < this.#dividerOffset)) {
-      this.#dividerOffset = first;
-    }
-  }
-
-  #firstOtherMessageFrom(offset: number): number | null {
-    const entry = this.#entries.find(
-      (candidate) =>
-        candidate.type === 'message' && !candidate.own && (candidate.offset ?? -1) >= offset,
-    );
-    return entry?.offset ?? null;
-  }
-
-  #firstUnreadOffset(): number | null {
-    let first: number | null = null;
-    for (const offset of this.#unreadOffsets) if (first === null || offset < first) first = offset;
-    return first;
-  }
-
   #apply(raw: StreamEvent, source: Source): void {
-    if (this.#offsets.has(raw.offset)) return;
+    if (this.#model.has(raw.offset)) return;
     const decoded = decodeChatEvent(raw);
     if (!decoded.ok) {
       if (decoded.reason === 'malformed') this.#malformed += 1;
@@ -508,15 +498,9 @@ export class RoomState {
     source: Source,
   ): void {
     const own = event.userId === this.#deps.userId;
-    if (own && event.clientId) {
-      this.#outbox.confirm(event.clientId);
-      // A retry after a lost answer can store one message twice: show it once.
-      if (this.#ownClientIds.has(event.clientId)) return;
-      this.#ownClientIds.add(event.clientId);
-    }
     if (source !== 'history') this.#typing.messageFrom(event.userId);
     this.#presence.activity(event.userId, seenAtMs);
-    this.#insert({
+    this.#model.addMessage({
       type: 'message',
       key: this.#messageKey(own, event.clientId, event.offset),
       offset: event.offset,
@@ -527,18 +511,14 @@ export class RoomState {
       status: 'confirmed',
       ...(event.clientId ? { clientId: event.clientId } : {}),
     });
-    if (!own && this.#readOffset !== null && event.offset >= this.#readOffset) {
-      this.#unreadOffsets.add(event.offset);
-      this.#unread = this.#unreadOffsets.size;
-    }
+    // Its echo settles a message whose publish answer was lost; its row changes in place.
+    if (own && event.clientId && this.#outbox.confirm(event.clientId)) this.#flush();
     this.#refreshClockState();
   }
 
   /** A message sent from this page was stored: it takes its place now; its echo is a duplicate. */
   #addStored(message: OutgoingMessage, offset: number): void {
-    if (this.#offsets.has(offset) || this.#ownClientIds.has(message.clientId)) return;
-    this.#ownClientIds.add(message.clientId);
-    this.#insert({
+    this.#model.addMessage({
       type: 'message',
       key: this.#messageKey(true, message.clientId, offset),
       offset,
@@ -549,6 +529,8 @@ export class RoomState {
       status: 'confirmed',
       clientId: message.clientId,
     });
+    // In the same turn as the outbox lets go of it: the row changes in place, never blinks.
+    this.#flush();
   }
 
   /** One key per message for its whole life on this page (see #localClientIds). */
@@ -557,23 +539,7 @@ export class RoomState {
   }
 
   #addSystem(event: ChatEvent, kind: 'joined' | 'left'): void {
-    // A reload says goodbye and hello again: a "left" just followed by the same user's
-    // "joined" is no news, so both lines go.
-    const last = this.#entries.at(-1);
-    if (
-      kind === 'joined' &&
-      last?.type === 'system' &&
-      last.kind === 'left' &&
-      last.userId === event.userId &&
-      last.offset < event.offset &&
-      event.sentAtMs - last.atMs < REJOIN_WITHIN_MS
-    ) {
-      this.#entries = this.#entries.slice(0, -1);
-      this.#offsets.delete(last.offset);
-      this.#offsets.add(event.offset);
-      return;
-    }
-    this.#insert({
+    this.#model.addSystem({
       type: 'system',
       key: `o${event.offset}`,
       offset: event.offset,
@@ -583,40 +549,31 @@ export class RoomState {
     });
   }
 
-  /** Keeps entries in offset order: history arrives older-first, live events newer. */
-  #insert(entry: TimelineEntry & { offset: number }): void {
-    this.#offsets.add(entry.offset);
-    const entries = this.#entries;
-    const last = entries.at(-1);
-    if (!last || (last.offset ?? -1) < entry.offset) {
-      // Trimming under a reader's eyes would move what they read: only rooms not on screen.
-      const appended = [...entries, entry];
-      this.#entries = this.#active ? appended : this.#trimmed(appended);
-      return;
-    }
-    let low = 0;
-    let high = entries.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if ((entries[middle]?.offset ?? -1) < entry.offset) low = middle + 1;
-      else high = middle;
-    }
-    this.#entries = [...entries.slice(0, low), entry, ...entries.slice(low)];
+  /** Publishes the model to the view at the next animation frame: one render per frame. */
+  #scheduleFlush(): void {
+    if (this.#flushPending || this.#stopped) return;
+    this.#flushPending = true;
+    const run = () => {
+      if (!this.#flushPending) return;
+      this.#flush();
+    };
+    if (typeof requestAnimationFrame === 'function' && this.#visible) requestAnimationFrame(run);
+    // Frames stop in a hidden page (and may never come in a background one).
+    setTimeout(run, this.#visible ? HIDDEN_FLUSH_MS * 4 : HIDDEN_FLUSH_MS);
   }
 
-  /** A long-open busy room drops its oldest entries; scrolling up loads them again. */
-  #trimmed(entries: TimelineEntry[]): TimelineEntry[] {
-    if (entries.length <= MAX_TIMELINE_ENTRIES) return entries;
-    const kept = entries.slice(entries.length - MAX_TIMELINE_ENTRIES);
-    for (const dropped of entries.slice(0, entries.length - MAX_TIMELINE_ENTRIES)) {
-      if (dropped.offset !== null) this.#offsets.delete(dropped.offset);
+  #flush(): void {
+    this.#flushPending = false;
+    // Dropping old entries is safe only where nobody reads them.
+    if (!this.#active || this.#following) {
+      if (this.#model.trim()) {
+        this.#historyBefore = this.#model.trimmedBefore;
+        this.#hasOlder = true;
+      }
     }
-    const firstKept = kept[0]?.offset;
-    if (firstKept !== null && firstKept !== undefined) {
-      this.#historyBefore = firstKept;
-      this.#hasOlder = true;
-    }
-    return kept;
+    this.#entries = this.#model.entries;
+    this.#unread = this.#model.unread;
+    this.#dividerOffset = this.#model.dividerOffset;
   }
 
   /** Losses reported in one go (e.g. a reconnect) add up in one notice. */

@@ -1,0 +1,253 @@
+// One room's timeline as plain data: entries in offset order, each message shown once, a
+// bounded window of them in memory, the unread count and where the "New messages" divider
+// goes. No Svelte here: RoomState (src/state/room.svelte.ts) holds a snapshot of it in
+// $state and decides when to publish a new one.
+import type { ChatMessage, SystemLine, TimelineEntry } from './chat-model';
+
+/** Entries kept in memory while nobody reads the old part; older ones are fetched again. */
+export const TIMELINE_WINDOW_ENTRIES = 5_000;
+/** A "left" and a "joined" of one user this close together are a reload, not news. */
+export const REJOIN_WITHIN_MS = 120_000;
+
+type StoredMessage = ChatMessage & { offset: number };
+
+export interface TimelineModelOptions {
+  windowEntries?: number;
+}
+
+/** What identifies one message across duplicate stores: its author and client message id. */
+function clientKey(userId: string, clientId: string): string {
+  return `${userId}\n${clientId}`;
+}
+
+export class TimelineModel {
+  readonly #windowEntries: number;
+  #entries: TimelineEntry[] = [];
+  #snapshot: readonly TimelineEntry[] = [];
+  #changed = false;
+  // Bookkeeping for the entries in the window only: trimming forgets them too, so a message
+  // fetched again after trimming is shown again.
+  readonly #offsets = new Set<number>();
+  readonly #byClient = new Map<string, number>();
+  readonly #unreadOffsets = new Set<number>();
+  #readOffset: number | null = null;
+  #dividerOffset: number | null = null;
+  /** Where the user left off when the room came into view; missed messages there get the divider. */
+  #dividerFrom: number | null = null;
+  /** The oldest offset dropped from the window, +1: history continues from here. */
+  #trimmedBefore: number | null = null;
+
+  constructor(options: TimelineModelOptions = {}) {
+    this.#windowEntries = options.windowEntries ?? TIMELINE_WINDOW_ENTRIES;
+  }
+
+  /** The entries, as an array that changes identity only when they changed. */
+  get entries(): readonly TimelineEntry[] {
+    if (this.#changed) {
+      this.#snapshot = this.#entries.slice();
+      this.#changed = false;
+    }
+    return this.#snapshot;
+  }
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  get unread(): number {
+    return this.#unreadOffsets.size;
+  }
+
+  get readOffset(): number | null {
+    return this.#readOffset;
+  }
+
+  get dividerOffset(): number | null {
+    return this.#dividerOffset;
+  }
+
+  /** Entries before this offset were dropped from memory; null if none were. */
+  get trimmedBefore(): number | null {
+    return this.#trimmedBefore;
+  }
+
+  has(offset: number): boolean {
+    return this.#offsets.has(offset);
+  }
+
+  /**
+   * Adds a stored message; false when it is already shown (the same offset, or the same
+   * author and client message id stored twice by a retried publish).
+   */
+  addMessage(message: StoredMessage): boolean {
+    if (this.#offsets.has(message.offset)) return false;
+    if (message.clientId) {
+      const key = clientKey(message.userId, message.clientId);
+      const existing = this.#byClient.get(key);
+      if (existing !== undefined) {
+        // The first store of a message is the one shown (a later page may bring it back).
+        if (existing < message.offset) return false;
+        this.#remove(existing);
+      }
+      this.#byClient.set(key, message.offset);
+    }
+    this.#insert(message);
+    if (!message.own && this.#readOffset !== null && message.offset >= this.#readOffset) {
+      this.#unreadOffsets.add(message.offset);
+    }
+    return true;
+  }
+
+  /** Adds a joined/left line; a reload's "left" then "joined" of one user drops both. */
+  addSystem(line: SystemLine): void {
+    if (this.#offsets.has(line.offset)) return;
+    const last = this.#entries.at(-1);
+    if (
+      line.kind === 'joined' &&
+      last?.type === 'system' &&
+      last.kind === 'left' &&
+      last.userId === line.userId &&
+      last.offset < line.offset &&
+      line.atMs - last.atMs < REJOIN_WITHIN_MS
+    ) {
+      this.#remove(last.offset);
+      // Remembered, so the "joined" is not added when read again.
+      this.#offsets.add(line.offset);
+      return;
+    }
+    this.#insert(line);
+  }
+
+  /** Everything goes (the room was reset); the read marker is set anew by the caller. */
+  clear(): void {
+    this.#entries = [];
+    this.#changed = true;
+    this.#offsets.clear();
+    this.#byClient.clear();
+    this.#unreadOffsets.clear();
+    this.#dividerOffset = null;
+    this.#dividerFrom = null;
+    this.#trimmedBefore = null;
+  }
+
+  // --- reading --------------------------------------------------------------------------
+  /** Where the user's reading stands: messages of others from here on are unread. */
+  setReadOffset(offset: number): void {
+    this.#readOffset = offset;
+    for (const unread of this.#unreadOffsets) {
+      if (unread < offset) this.#unreadOffsets.delete(unread);
+    }
+  }
+
+  /** The room came into view: the divider goes before the first unread message. */
+  cameIntoView(): void {
+    this.#dividerFrom = null;
+    this.#dividerOffset = this.#firstUnread();
+  }
+
+  /** The room opened on screen with the user's read marker at `offset`. */
+  markDividerFrom(offset: number | null): void {
+    this.#dividerFrom = offset;
+  }
+
+  /** Places the divider before the first message of others past where the user left off. */
+  placeDivider(): void {
+    if (this.#dividerFrom === null) return;
+    const from = this.#dividerFrom;
+    const entry = this.#entries.find(
+      (candidate) =>
+        candidate.type === 'message' && !candidate.own && (candidate.offset ?? -1) >= from,
+    );
+    const first = entry?.offset ?? null;
+    if (first !== null && (this.#dividerOffset === null || first < this.#dividerOffset)) {
+      this.#dividerOffset = first;
+    }
+  }
+
+  /** The entry at `offset` arrived while the user was away: it may take the divider. */
+  missed(offset: number): void {
+    if (this.#dividerFrom === null || offset < this.#dividerFrom) return;
+    if (this.#dividerOffset !== null && this.#dividerOffset <= offset) return;
+    const entry = this.#entries[this.#indexOf(offset)];
+    if (entry?.offset === offset && entry.type === 'message' && !entry.own) {
+      this.#dividerOffset = offset;
+    }
+  }
+
+  // --- the window -----------------------------------------------------------------------
+  /**
+   * Drops the oldest entries beyond the window. Only call it when nobody is reading them
+   * (the room is off screen, or its reader follows the newest messages). Returns whether
+   * anything was dropped.
+   */
+  trim(): boolean {
+    const excess = this.#entries.length - this.#windowEntries;
+    if (excess <= 0) return false;
+    const dropped = this.#entries.splice(0, excess);
+    this.#changed = true;
+    // Unread counts stay exact: a dropped message of others is still unread.
+    for (const entry of dropped) this.#forget(entry, true);
+    const firstKept = this.#entries[0]?.offset;
+    if (firstKept !== null && firstKept !== undefined) this.#trimmedBefore = firstKept;
+    return true;
+  }
+
+  /** Older history was loaded back: the window reaches further back again. */
+  loadedBackTo(offset: number): void {
+    if (this.#trimmedBefore !== null && offset <= this.#trimmedBefore) {
+      this.#trimmedBefore = null;
+    }
+  }
+
+  // --- internals ------------------------------------------------------------------------
+  #firstUnread(): number | null {
+    let first: number | null = null;
+    for (const offset of this.#unreadOffsets) if (first === null || offset < first) first = offset;
+    return first;
+  }
+
+  /** Keeps entries in offset order: history arrives older-first, live events newer. */
+  #insert(entry: TimelineEntry & { offset: number }): void {
+    this.#offsets.add(entry.offset);
+    this.#changed = true;
+    const entries = this.#entries;
+    const last = entries.at(-1);
+    if (!last || (last.offset ?? -1) < entry.offset) {
+      entries.push(entry);
+      return;
+    }
+    entries.splice(this.#indexOf(entry.offset), 0, entry);
+  }
+
+  /** The index of the first entry at or after `offset`. */
+  #indexOf(offset: number): number {
+    const entries = this.#entries;
+    let low = 0;
+    let high = entries.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((entries[middle]?.offset ?? -1) < offset) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  #remove(offset: number): void {
+    const index = this.#indexOf(offset);
+    const entry = this.#entries[index];
+    if (entry?.offset !== offset) return;
+    this.#entries.splice(index, 1);
+    this.#changed = true;
+    this.#forget(entry);
+  }
+
+  #forget(entry: TimelineEntry, keepUnread = false): void {
+    if (entry.offset === null) return;
+    this.#offsets.delete(entry.offset);
+    if (!keepUnread) this.#unreadOffsets.delete(entry.offset);
+    if (entry.type === 'message' && entry.clientId) {
+      const key = clientKey(entry.userId, entry.clientId);
+      if (this.#byClient.get(key) === entry.offset) this.#byClient.delete(key);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChatMessage, SystemLine } from '../../src/lib/chat-model';
+import { CoalescedWrite } from '../../src/lib/coalesced-write';
+import { REJOIN_WITHIN_MS, TimelineModel } from '../../src/lib/timeline-model';
+
+function message(
+  offset: number,
+  overrides: Partial<ChatMessage> = {},
+): ChatMessage & { offset: number } {
+  return {
+    type: 'message',
+    key: `o${offset}`,
+    offset,
+    userId: 'bob',
+    text: `m${offset}`,
+    sentAtMs: 1_000 * offset,
+    own: false,
+    status: 'confirmed',
+    ...overrides,
+    offset,
+  };
+}
+
+function line(offset: number, kind: 'joined' | 'left', userId: string, atMs: number): SystemLine {
+  return { type: 'system', key: `o${offset}`, offset, kind, userId, atMs };
+}
+
+const offsets = (model: TimelineModel) => model.entries.map((entry) => entry.offset);
+
+describe('TimelineModel', () => {
+  it('keeps entries in offset order whether history comes older-first or live events newer', () => {
+    const model = new TimelineModel();
+    for (const offset of [10, 11, 12]) model.addMessage(message(offset));
+    for (const offset of [7, 8, 9]) model.addMessage(message(offset));
+    model.addMessage(message(3));
+    model.addMessage(message(13));
+    expect(offsets(model)).toEqual([3, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
+  it('shows each offset once', () => {
+    const model = new TimelineModel();
+    expect(model.addMessage(message(1))).toBe(true);
+    expect(model.addMessage(message(1, { text: 'again' }))).toBe(false);
+    expect(model.entries.map((entry) => entry.type === 'message' && entry.text)).toEqual(['m1']);
+  });
+
+  it('shows a message stored twice by a retried publish once, at its first offset, whoever sent it', () => {
+    const model = new TimelineModel();
+    model.addMessage(message(5, { clientId: 'c1' }));
+    expect(model.addMessage(message(9, { clientId: 'c1' }))).toBe(false);
+    // Paging back brings an even earlier copy: it replaces the later one.
+    expect(model.addMessage(message(2, { clientId: 'c1' }))).toBe(true);
+    expect(offsets(model)).toEqual([2]);
+    // The same client id from another author is another message.
+    expect(model.addMessage(message(10, { clientId: 'c1', userId: 'carol' }))).toBe(true);
+    expect(offsets(model)).toEqual([2, 10]);
+  });
+
+  it('drops a reload\'s "left" then "joined" of one user, and keeps real departures', () => {
+    const model = new TimelineModel();
+    model.addSystem(line(1, 'left', 'bob', 10_000));
+    model.addSystem(line(2, 'joined', 'bob', 12_000));
+    expect(offsets(model)).toEqual([]);
+    // Read again (history after live), the dropped "joined" stays dropped.
+    model.addSystem(line(2, 'joined', 'bob', 12_000));
+    expect(offsets(model)).toEqual([]);
+    model.addSystem(line(3, 'left', 'bob', 20_000));
+    model.addSystem(line(4, 'joined', 'bob', 20_000 + REJOIN_WITHIN_MS + 1));
+    model.addSystem(line(5, 'left', 'carol', 30_000));
+    expect(offsets(model)).toEqual([3, 4, 5]);
+  });
+
+  it('counts unread messages of others past the read marker, exactly', () => {
+    const model = new TimelineModel();
+    model.setReadOffset(3);
+    model.addMessage(message(1));
+    model.addMessage(message(3));
+    model.addMessage(message(4, { own: true, userId: 'me' }));
+    model.addMessage(message(5));
+    expect(model.unread).toBe(2);
+    model.setReadOffset(5);
+    expect(model.unread).toBe(1);
+    model.setReadOffset(6);
+    expect(model.unread).toBe(0);
+  });
+
+  it('drops the oldest entries beyond its window, keeping unread counts, and takes them back when loaded again', () => {
+    const model = new TimelineModel({ windowEntries: 3 });
+    model.setReadOffset(0);
+    model.addMessage(message(0, { own: true, userId: 'me', clientId: 'mine' }));
+    for (const offset of [1, 2, 3, 4]) model.addMessage(message(offset));
+    expect(model.trim()).toBe(true);
+    expect(offsets(model)).toEqual([2, 3, 4]);
+    expect(model.trimmedBefore).toBe(2);
+    expect(model.unread).toBe(4);
+    // Scrolling back fetches them again: the user's own message comes back too.
+    expect(model.addMessage(message(0, { own: true, userId: 'me', clientId: 'mine' }))).toBe(true);
+    expect(model.addMessage(message(1))).toBe(true);
+    model.loadedBackTo(0);
+    expect(model.trimmedBefore).toBeNull();
+    expect(offsets(model)).toEqual([0, 1, 2, 3, 4]);
+    expect(model.trim()).toBe(true);
+    expect(model.trim()).toBe(false);
+  });
+
+  it('puts the divider before the first message of others the user missed', () => {
+    const model = new TimelineModel();
+    model.setReadOffset(2);
+    model.markDividerFrom(2);
+    model.addMessage(message(1));
+    model.addMessage(message(2, { own: true, userId: 'me' }));
+    model.addMessage(message(4));
+    model.missed(2);
+    expect(model.dividerOffset).toBeNull();
+    model.missed(4);
+    expect(model.dividerOffset).toBe(4);
+    model.addMessage(message(3));
+    model.placeDivider();
+    expect(model.dividerOffset).toBe(3);
+  });
+
+  it('puts the divider at the first unread message when the room comes into view', () => {
+    const model = new TimelineModel();
+    model.setReadOffset(0);
+    for (const offset of [0, 1, 2]) model.addMessage(message(offset));
+    model.setReadOffset(1);
+    model.cameIntoView();
+    expect(model.dividerOffset).toBe(1);
+  });
+
+  it('hands out a new entries array only when something changed', () => {
+    const model = new TimelineModel();
+    model.addMessage(message(1));
+    const first = model.entries;
+    expect(model.entries).toBe(first);
+    model.addMessage(message(1));
+    expect(model.entries).toBe(first);
+    model.addMessage(message(2));
+    expect(model.entries).not.toBe(first);
+    model.clear();
+    expect(model.entries).toEqual([]);
+    expect(model.unread).toBe(0);
+  });
+});
+
+describe('CoalescedWrite', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('writes the newest value at most once per interval', () => {
+    const writes: number[] = [];
+    const write = new CoalescedWrite<number>((value) => writes.push(value), 1_000);
+    for (let i = 0; i < 500; i += 1) write.set(i);
+    expect(writes).toEqual([]);
+    vi.advanceTimersByTime(1_000);
+    expect(writes).toEqual([499]);
+    vi.advanceTimersByTime(5_000);
+    expect(writes).toEqual([499]);
+  });
+
+  it('writes at once when flushed (the page is closing), and nothing when cancelled', () => {
+    const writes: number[] = [];
+    const write = new CoalescedWrite<number>((value) => writes.push(value), 1_000);
+    write.set(1);
+    write.flush();
+    expect(writes).toEqual([1]);
+    write.set(2);
+    write.cancel();
+    vi.advanceTimersByTime(5_000);
+    expect(writes).toEqual([1]);
+  });
+});
