@@ -133,9 +133,23 @@ export class TimelineModel {
   // --- reading --------------------------------------------------------------------------
   /** Where the user's reading stands: messages of others from here on are unread. */
   setReadOffset(offset: number): void {
+    const previous = this.#readOffset;
     this.#readOffset = offset;
     for (const unread of this.#unreadOffsets) {
       if (unread < offset) this.#unreadOffsets.delete(unread);
+    }
+    // Entries shown before the marker was known (a cached tail) count from here on.
+    if (previous === null || offset < previous) {
+      for (const entry of this.#entries) {
+        if (
+          entry.type === 'message' &&
+          !entry.own &&
+          entry.offset !== null &&
+          entry.offset >= offset
+        ) {
+          this.#unreadOffsets.add(entry.offset);
+        }
+      }
     }
   }
 

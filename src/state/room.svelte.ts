@@ -21,6 +21,7 @@ import type { TransportPolicy } from '../lib/transport-policy';
 import { streamName } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
 import { TimelineModel } from '../lib/timeline-model';
+import { readTail, tailOf } from '../lib/timeline-tail';
 import {
   SynapError,
   publishToRoom,
@@ -38,6 +39,8 @@ export const OLDER_PAGE_MESSAGES = 50;
 export const MAX_HISTORY_SCAN_EVENTS = 5_000;
 /** Typing and presence expire on the clock, so the room re-reads them this often. */
 const CLOCK_TICK_MS = 1_000;
+/** The cached tail of the timeline (for an instant reload) is written at most this often. */
+const TAIL_WRITE_INTERVAL_MS = 2_000;
 /** A hidden page gets no animation frames: its timeline is published this often instead. */
 const HIDDEN_FLUSH_MS = 250;
 /** Notices kept on screen; older ones go. */
@@ -116,6 +119,11 @@ export class RoomState {
   #flushPending = false;
   readonly #cursorWrite: CoalescedWrite<RoomCursor>;
   readonly #readMarkerWrite: CoalescedWrite<RoomCursor>;
+  readonly #tailKey: string;
+  /** Writes the newest entries of this generation for the next page load. */
+  readonly #tailWrite: CoalescedWrite<number>;
+  /** The generation of the tail painted at load, until the server confirms or denies it. */
+  #tailGeneration: number | null = null;
   /**
    * Client ids of messages this page showed as pending: their rows keep one key (the client
    * id) from pending to confirmed, so the row is updated in place, never remounted.
@@ -148,6 +156,12 @@ export class RoomState {
     this.#readMarkerWrite = new CoalescedWrite((marker) =>
       readMarkers.set(serverUrl, this.stream, subscriberId, marker),
     );
+    this.#tailKey = `synap-chat:tail:${JSON.stringify([serverUrl, this.stream, deps.userId])}`;
+    this.#tailWrite = new CoalescedWrite(
+      (generation) => deps.storage.setJson(this.#tailKey, tailOf(generation, this.#model.entries)),
+      TAIL_WRITE_INTERVAL_MS,
+    );
+    this.#paintCachedTail();
     this.#outbox = new Outbox(
       (message) =>
         publishToRoom(
@@ -249,6 +263,7 @@ export class RoomState {
     // A closing page writes where it stood at once.
     this.#cursorWrite.flush();
     this.#readMarkerWrite.flush();
+    this.#tailWrite.flush();
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
     if (this.#statsTimer) clearTimeout(this.#statsTimer);
@@ -261,6 +276,8 @@ export class RoomState {
     await this.stop('await');
     this.#cursorWrite.cancel();
     this.#readMarkerWrite.cancel();
+    this.#tailWrite.cancel();
+    this.#deps.storage.remove(this.#tailKey);
     const { cursors, readMarkers, serverUrl, subscriberId } = this.#deps;
     cursors.delete(serverUrl, this.stream, subscriberId);
     readMarkers.delete(serverUrl, this.stream, subscriberId);
@@ -390,6 +407,12 @@ export class RoomState {
     sub.on('ready', ({ startOffset, earliestOffset, generation }) => {
       this.#generation = generation;
       this.#earliestOffset = earliestOffset;
+      if (this.#tailGeneration !== null && this.#tailGeneration !== generation) {
+        // The cached tail was of a room that no longer exists.
+        this.#model.clear();
+        this.#flush();
+      }
+      this.#tailGeneration = null;
       if (this.#historyFor === generation) return;
       this.#historyFor = generation;
       const { readMarkers } = this.#deps;
@@ -574,6 +597,22 @@ export class RoomState {
     this.#entries = this.#model.entries;
     this.#unread = this.#model.unread;
     this.#dividerOffset = this.#model.dividerOffset;
+    const generation = this.#generation ?? this.#tailGeneration;
+    if (generation !== null && this.#model.size > 0) this.#tailWrite.set(generation);
+  }
+
+  /** Shows what the last page load saw at once; the feed then confirms it or resets it. */
+  #paintCachedTail(): void {
+    const tail = readTail(this.#deps.storage.getJson(this.#tailKey));
+    if (!tail || tail.entries.length === 0) return;
+    this.#tailGeneration = tail.generation;
+    for (const entry of tail.entries) {
+      if (entry.offset === null) continue;
+      if (entry.type === 'message') this.#model.addMessage({ ...entry, offset: entry.offset });
+      else this.#model.addSystem(entry);
+    }
+    this.#hasOlder = (tail.entries[0]?.offset ?? 0) > 0;
+    this.#flush();
   }
 
   /** Losses reported in one go (e.g. a reconnect) add up in one notice. */

@@ -207,7 +207,7 @@ describe('ChatApp', { timeout: 30_000 }, () => {
     expect(texts).toEqual(['one', 'two', 'three']);
   });
 
-  it('resumes after a reload with no duplicate and no gap', async () => {
+  it('paints the last messages at once after a reload, then resumes with no duplicate and no gap', async () => {
     const { app, storage } = makeApp();
     const chosen = settings();
     const stream = `${chosen.roomPrefix}general`;
@@ -223,6 +223,11 @@ describe('ChatApp', { timeout: 30_000 }, () => {
     }
     const reloaded = makeApp(storage).app;
     reloaded.resume();
+    flushSync();
+    // Painted from the cached tail before the network answered.
+    expect(messages(reloaded).map((m) => m.text)).toEqual(
+      Array.from({ length: 5 }, (_, i) => `m${i}`),
+    );
     await waitFor(() => messages(reloaded).length === 8, 'eight messages');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(messages(reloaded).map((m) => m.text)).toEqual(

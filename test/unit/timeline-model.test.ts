@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage, SystemLine } from '../../src/lib/chat-model';
 import { CoalescedWrite } from '../../src/lib/coalesced-write';
 import { REJOIN_WITHIN_MS, TimelineModel } from '../../src/lib/timeline-model';
+import { readTail, tailOf, TAIL_ENTRIES, TAIL_MAX_BYTES } from '../../src/lib/timeline-tail';
 
 function message(
   offset: number,
@@ -10,7 +11,6 @@ function message(
   return {
     type: 'message',
     key: `o${offset}`,
-    offset,
     userId: 'bob',
     text: `m${offset}`,
     sentAtMs: 1_000 * offset,
@@ -168,5 +168,46 @@ describe('CoalescedWrite', () => {
     write.cancel();
     vi.advanceTimersByTime(5_000);
     expect(writes).toEqual([1]);
+  });
+});
+
+describe('the cached timeline tail', () => {
+  it('keeps the newest confirmed entries, bounded in count and bytes, and reads them back', () => {
+    const entries = Array.from({ length: 80 }, (_, i) => message(i));
+    entries.push({ ...message(0), offset: null, key: 'pending', status: 'pending' } as never);
+    const tail = tailOf(7, entries);
+    expect(tail.entries.map((entry) => entry.offset)).toEqual(
+      Array.from({ length: TAIL_ENTRIES }, (_, i) => 80 - TAIL_ENTRIES + i),
+    );
+    expect(readTail(JSON.parse(JSON.stringify(tail)))).toEqual(tail);
+    const long = Array.from({ length: 20 }, (_, i) => message(i, { text: 'x'.repeat(10_000) }));
+    expect(JSON.stringify(tailOf(1, long)).length).toBeLessThanOrEqual(TAIL_MAX_BYTES + 1_000);
+  });
+
+  it('drops whatever in storage is not a well-formed tail', () => {
+    expect(readTail(null)).toBeNull();
+    expect(readTail({ generation: 'x', entries: [] })).toBeNull();
+    const read = readTail({
+      generation: 3,
+      entries: [
+        { type: 'message', key: 'a', offset: 1, userId: 'u', text: 't', sentAtMs: 1, own: 'yes' },
+        { type: 'message', key: 'b', offset: '2', userId: 'u', text: 't', sentAtMs: 1 },
+        { type: 'system', key: 'c', offset: 3, userId: 'u', kind: 'exploded', atMs: 1 },
+        { type: 'script', key: 'd', offset: 4, userId: 'u' },
+        'junk',
+      ],
+    });
+    expect(read?.entries).toEqual([
+      {
+        type: 'message',
+        key: 'a',
+        offset: 1,
+        userId: 'u',
+        text: 't',
+        sentAtMs: 1,
+        own: false,
+        status: 'confirmed',
+      },
+    ]);
   });
 });

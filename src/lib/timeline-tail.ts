@@ -1,0 +1,82 @@
+// A small copy of a room's newest entries kept in storage, so a reload paints the room at
+// once, before the network answers. The feed then resumes from its cursor; entries it brings
+// again are recognised by offset and shown once.
+import type { ChatMessage, SystemLine, TimelineEntry } from './chat-model';
+
+/** Entries kept per room. */
+export const TAIL_ENTRIES = 50;
+/** Bytes of JSON kept per room at most: long messages mean fewer entries, never a full disk. */
+export const TAIL_MAX_BYTES = 32_768;
+
+export interface TimelineTail {
+  generation: number;
+  entries: TimelineEntry[];
+}
+
+type Stored = (ChatMessage | SystemLine) & { offset: number };
+
+/** The newest stored entries of `entries`, bounded in count and bytes. */
+export function tailOf(generation: number, entries: readonly TimelineEntry[]): TimelineTail {
+  const kept: Stored[] = [];
+  let bytes = 0;
+  for (let i = entries.length - 1; i >= 0 && kept.length < TAIL_ENTRIES; i -= 1) {
+    const entry = entries[i];
+    if (!entry || entry.offset === null) continue;
+    if (entry.type === 'message' && entry.status !== 'confirmed') continue;
+    bytes += JSON.stringify(entry).length;
+    if (bytes > TAIL_MAX_BYTES) break;
+    kept.push(entry as Stored);
+  }
+  return { generation, entries: kept.reverse() };
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** Reads a stored tail back; anything that is not exactly what tailOf wrote is dropped. */
+export function readTail(value: unknown): TimelineTail | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { generation, entries } = value as Record<string, unknown>;
+  if (!isNumber(generation) || !Array.isArray(entries)) return null;
+  const read = entries.flatMap((raw: unknown): Stored[] => {
+    if (typeof raw !== 'object' || raw === null) return [];
+    const entry = raw as Record<string, unknown>;
+    if (!isString(entry.key) || !isNumber(entry.offset) || !isString(entry.userId)) return [];
+    if (entry.type === 'message') {
+      if (!isString(entry.text) || !isNumber(entry.sentAtMs)) return [];
+      return [
+        {
+          type: 'message',
+          key: entry.key,
+          offset: entry.offset,
+          userId: entry.userId,
+          text: entry.text,
+          sentAtMs: entry.sentAtMs,
+          own: entry.own === true,
+          status: 'confirmed',
+          ...(isString(entry.clientId) ? { clientId: entry.clientId } : {}),
+        },
+      ];
+    }
+    if (entry.type === 'system' && (entry.kind === 'joined' || entry.kind === 'left')) {
+      if (!isNumber(entry.atMs)) return [];
+      return [
+        {
+          type: 'system',
+          key: entry.key,
+          offset: entry.offset,
+          kind: entry.kind,
+          userId: entry.userId,
+          atMs: entry.atMs,
+        },
+      ];
+    }
+    return [];
+  });
+  return { generation, entries: read };
+}
