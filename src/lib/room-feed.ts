@@ -79,6 +79,8 @@ const BACKGROUND_LIVENESS_FACTOR = 3;
 export const CATCH_UP_PAGE_SIZE = 1_000;
 /** A backlog the socket delivers in one poll: beyond this, REST is faster. */
 const SOCKET_BATCH_EVENTS = 100;
+/** Background polls vary by this fraction of their pause (±half of it). */
+const POLL_JITTER = 0.4;
 /** A polled room's liveness checks are at least this many polls apart. */
 const POLLS_PER_LIVENESS_CHECK = 3;
 /** The liveness check gives up on a transport after this many failed stats reads in a row. */
@@ -123,6 +125,7 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
   readonly #livenessIntervalMs: number;
   readonly #pageSize: number;
   readonly #now: () => number;
+  readonly #random: () => number;
 
   #state: FeedState = { kind: 'idle' };
   #generation: number | null;
@@ -154,6 +157,7 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
     this.#livenessIntervalMs = options.livenessIntervalMs ?? LIVENESS_INTERVAL_MS;
     this.#pageSize = options.catchUpPageSize ?? CATCH_UP_PAGE_SIZE;
     this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
     this.#lastActivityMs = this.#now();
     this.#generation = options.cursor?.generation ?? null;
     this.#nextOffset = options.cursor?.nextOffset ?? null;
@@ -226,6 +230,14 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
   wake(): void {
     this.#lastActivityMs = this.#now();
     this.#transport?.wake();
+  }
+
+  /**
+   * People are talking here (a message, someone typing): a polled room stays quick. Only the
+   * owner can tell chat from presence heartbeats, which must not keep a quiet room busy.
+   */
+  noteActivity(): void {
+    this.#lastActivityMs = this.#now();
   }
 
   /**
@@ -437,12 +449,19 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
       this.#transport = openPollTransport(
         {
           consume: (fromOffset, limit) => this.consume(fromOffset, limit),
-          intervalMs: () => pollIntervalMs(this.#attention, this.#now() - this.#lastActivityMs),
+          intervalMs: () => this.#pollPause(),
         },
         from,
         sink,
       );
     }
+  }
+
+  /** The room on screen keeps its pace; the others are spread out so they do not poll together. */
+  #pollPause(): number {
+    const base = pollIntervalMs(this.#attention, this.#now() - this.#lastActivityMs);
+    if (this.#attention === 'foreground') return base;
+    return Math.round(base * (1 - POLL_JITTER / 2 + POLL_JITTER * this.#random()));
   }
 
   #onOpen(session: LoopSession, kind: TransportKind): void {
@@ -473,7 +492,6 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
       if (!session.current) return;
     }
     if (!delivered) return;
-    this.#lastActivityMs = this.#now();
     this.#emitCursor();
   }
 

@@ -494,6 +494,7 @@ export class RoomState {
       case 'typing':
         // Typing replayed from history is long over; only live typing is shown.
         if (source === 'live') {
+          if (event.isTyping) this.#feed.noteActivity();
           this.#typing.update(event.userId, event.isTyping, this.#now());
           this.#presence.activity(event.userId, seenAtMs);
           this.#refreshClockState();
@@ -521,6 +522,7 @@ export class RoomState {
     source: Source,
   ): void {
     const own = event.userId === this.#deps.userId;
+    if (source === 'live') this.#feed.noteActivity();
     if (source !== 'history') this.#typing.messageFrom(event.userId);
     this.#presence.activity(event.userId, seenAtMs);
     this.#model.addMessage({
