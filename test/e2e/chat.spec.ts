@@ -20,7 +20,10 @@ const delivered = { timeout: DELIVERY_TIMEOUT_MS };
 const member = (name: string, own = false) =>
   new RegExp(`^\\S\\s+${name}${own ? ' \\(you\\)' : ''}\\s*$`);
 
-test('two users chat both ways; text is shown literally and links are safe', async ({ users }) => {
+test('two users chat both ways; text is shown literally and links are safe @core', async ({
+  users,
+  synapUrl,
+}) => {
   const alice = await users.start('Alice');
   const bob = await users.start('Bob');
   const aliceLog = timeline(alice.page);
@@ -90,7 +93,7 @@ test('two users chat both ways; text is shown literally and links are safe', asy
   await expect(bobLog.getByText('last one', { exact: true })).toBeVisible(delivered);
 
   // What the server holds: exactly the five messages, by the right authors.
-  const stored = await publishedMessages(`${users.prefix}general`);
+  const stored = await publishedMessages(`${users.prefix}general`, synapUrl);
   expect(stored.map((m) => [m.user_id, m.message])).toEqual([
     ['Alice', 'Hi Bob, how are you?'],
     ['Bob', 'Fine thanks, Alice!'],
@@ -101,12 +104,13 @@ test('two users chat both ways; text is shown literally and links are safe', asy
   ]);
 
   // Room info follows the room: its count catches up with the server's.
-  await expectRoomInfoInStep(alice.page, `${users.prefix}general`);
+  await expectRoomInfoInStep(alice.page, `${users.prefix}general`, synapUrl);
   expect(Number((await roomInfoValues(alice.page)).Subscribers)).toBeGreaterThanOrEqual(2);
 });
 
-test('typing: the other user sees "is typing…" until the message is sent, the text cleared or the field left', async ({
+test('typing: the other user sees "is typing…" until the message is sent, the text cleared or the field left @core', async ({
   users,
+  synapUrl,
 }) => {
   const alice = await users.start('Alice');
   const bob = await users.start('Bob');
@@ -115,7 +119,7 @@ test('typing: the other user sees "is typing…" until the message is sent, the 
   const stream = `${users.prefix}general`;
   /** Bob's latest typing event on the server, read the seed's way. */
   const lastTyping = async () =>
-    (await consumeAll(stream))
+    (await consumeAll(stream, synapUrl))
       .filter((event) => event.event === 'typing')
       .map((event) => seedDecodeRestEvent(event))
       .filter((payload) => payload.user_id === 'Bob')
@@ -151,7 +155,7 @@ test('typing: the other user sees "is typing…" until the message is sent, the 
   await expect(box).toHaveValue('more');
 });
 
-test('presence: a joining user appears online and in the timeline; closing the page says goodbye', async ({
+test('presence: a joining user appears online and in the timeline; closing the page says goodbye @core', async ({
   users,
 }) => {
   const alice = await users.start('Alice');

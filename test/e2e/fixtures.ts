@@ -14,11 +14,15 @@ import {
   type Page,
 } from '@playwright/test';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
-import { E2E_SYNAP_URL } from './servers';
+import { E2E_SYNAP_URL, E2E_SYNAP_URLS, type SynapMode, type SynapModeOptions } from './servers';
 
 export { expect };
+export type { SynapMode };
 
-/** The shared stand-in started by playwright.config.ts. */
+/**
+ * The shared socket-mode stand-in started by playwright.config.ts: the built app's default
+ * server. Tests that run in both modes use the `synapUrl` fixture instead.
+ */
 export const SYNAP_URL = E2E_SYNAP_URL;
 
 /** Cross-user delivery goes browser → server → (100 ms poll) → browser on a busy machine. */
@@ -71,7 +75,7 @@ export async function roomInfoValues(page: Page): Promise<Record<string, string>
 }
 
 /** Waits until Room info shows the event count (message_count) the server has for the stream. */
-export async function expectRoomInfoInStep(page: Page, stream: string, server = SYNAP_URL) {
+export async function expectRoomInfoInStep(page: Page, stream: string, server: string) {
   await expect
     .poll(
       async () => {
@@ -128,8 +132,42 @@ export async function fillSetup(page: Page, values: SetupValues): Promise<void> 
   await page.getByLabel('Room prefix').fill(values.prefix);
 }
 
-export async function expectLive(page: Page): Promise<void> {
-  await expect(connectionStatus(page)).toHaveText('Live', { timeout: DELIVERY_TIMEOUT_MS });
+/** The mode of the test this worker runs (one at a time), set by the `synapModeOfTest` fixture. */
+let modeOfRunningTest: SynapMode | null = null;
+
+export interface ExpectLiveOptions {
+  timeout?: number;
+  /** How the page's server follows rooms; the running test's mode by default. */
+  mode?: SynapMode;
+}
+
+/**
+ * Waits until the room on screen is live: "Live" on a socket; "Live · polling" where the
+ * server's WebSocket is broken, with a "Why?" that tells it is about the WebSocket.
+ */
+export async function expectLive(page: Page, options: ExpectLiveOptions = {}): Promise<void> {
+  const mode = options.mode ?? modeOfRunningTest;
+  if (!mode) throw new Error('expectLive outside a test: pass the mode');
+  const timeout = options.timeout ?? DELIVERY_TIMEOUT_MS;
+  const status = connectionStatus(page);
+  if (mode === 'socket') {
+    await expect(status).toHaveText('Live', { timeout });
+    return;
+  }
+  await expect(status).toHaveText(/^\s*Live · polling\s*Why\?\s*$/, { timeout });
+  // The reason, opened and closed again; the focus goes back where it was (the composer).
+  const why = status.getByRole('button', { name: 'Why?' });
+  const focused = await page.evaluateHandle(() => document.activeElement);
+  await why.click();
+  await expect(why).toHaveAttribute('aria-expanded', 'true');
+  const reasonId = await why.getAttribute('aria-controls');
+  await expect(page.locator(`[id="${reasonId}"]`)).toContainText('WebSocket');
+  await why.click();
+  await expect(why).toHaveAttribute('aria-expanded', 'false');
+  await focused.evaluate((element) => {
+    if (element instanceof HTMLElement) element.focus();
+  });
+  await focused.dispose();
 }
 
 /** Types into the composer and presses Enter; waits until the composer is empty again. */
@@ -182,8 +220,36 @@ export interface PrivateSynap {
   restart(): Promise<void>;
 }
 
-export const test = base.extend<{ users: Users; privateSynap: PrivateSynap }>({
-  users: async ({ browser }, use) => {
+interface Fixtures {
+  /** The shared stand-in of this test's mode: where `users.start` signs in by default. */
+  synapUrl: string;
+  users: Users;
+  privateSynap: PrivateSynap;
+  /** Lets expectLive know the running test's mode. */
+  synapModeOfTest: void;
+}
+
+/**
+ * The test fixtures, in the mode the project sets (`synapMode`, see playwright.config.ts):
+ * the same test code runs against a server with a working WebSocket and one without.
+ */
+export const test = base.extend<Fixtures & SynapModeOptions>({
+  synapMode: ['socket', { option: true }],
+
+  synapModeOfTest: [
+    async ({ synapMode }, use) => {
+      modeOfRunningTest = synapMode;
+      await use();
+      modeOfRunningTest = null;
+    },
+    { auto: true },
+  ],
+
+  synapUrl: async ({ synapMode }, use) => {
+    await use(E2E_SYNAP_URLS[synapMode]);
+  },
+
+  users: async ({ browser, synapUrl }, use) => {
     const created: ChatUser[] = [];
     const prefix = uniquePrefix();
     const users: Users = {
@@ -198,7 +264,7 @@ export const test = base.extend<{ users: Users; privateSynap: PrivateSynap }>({
         const user = await openUser(browser, name, options.context, hash);
         created.push(user);
         const { page } = user;
-        await fillSetup(page, { name, prefix, serverUrl: options.serverUrl ?? SYNAP_URL });
+        await fillSetup(page, { name, prefix, serverUrl: options.serverUrl ?? synapUrl });
         await page.getByRole('button', { name: 'Start chatting' }).click();
         await expect(timeline(page, options.room ?? 'general')).toBeVisible();
         await expectLive(page);
@@ -212,10 +278,14 @@ export const test = base.extend<{ users: Users; privateSynap: PrivateSynap }>({
   },
 
   // Wiping, dropping every socket or stopping the shared stand-in would disturb the tests
-  // running next to this one, so the tests that do it get a stand-in of their own.
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from it
-  privateSynap: async ({}, use) => {
-    const options = { host: '127.0.0.1', testControls: true };
+  // running next to this one, so the tests that do it get a stand-in of their own, with its
+  // WebSocket broken in polling mode.
+  privateSynap: async ({ synapMode }, use) => {
+    const options = {
+      host: '127.0.0.1',
+      testControls: true,
+      websocket: synapMode === 'polling' ? ('broken' as const) : ('working' as const),
+    };
     let standin: SynapStandin | null = await startSynapStandin({ ...options, port: 0 });
     const { url, port } = standin;
     const post = async (name: string, body?: unknown) => {
@@ -244,6 +314,8 @@ export const test = base.extend<{ users: Users; privateSynap: PrivateSynap }>({
 });
 
 // --- the server, over REST ------------------------------------------------------------------
+// Each helper takes the server: the test's `synapUrl` (which depends on its mode), or a
+// private stand-in's URL.
 
 /** One stored event as REST consume returns it: `data` is the bytes of the JSON text. */
 export interface RestEvent {
@@ -268,7 +340,7 @@ const streamUrl = (stream: string, server: string) =>
   `${server}/stream/${encodeURIComponent(stream)}`;
 
 /** Get-or-create (publishing never creates a room). */
-export async function ensureStream(stream: string, server = SYNAP_URL): Promise<void> {
+export async function ensureStream(stream: string, server: string): Promise<void> {
   await rest('PUT', streamUrl(stream, server));
 }
 
@@ -277,7 +349,7 @@ export async function publishViaRest(
   stream: string,
   event: string,
   data: unknown,
-  server = SYNAP_URL,
+  server: string,
 ): Promise<number> {
   const answer = (await rest('POST', `${streamUrl(stream, server)}/publish`, { event, data })) as {
     offset: number;
@@ -292,7 +364,7 @@ export function messageData(userId: string, message: string, timestamp = Date.no
 
 export async function consumeAll(
   stream: string,
-  server = SYNAP_URL,
+  server: string,
   subscriber = 'e2e-reader',
 ): Promise<RestEvent[]> {
   const answer = (await rest(
@@ -314,7 +386,7 @@ export function seedDecodeRestEvent(event: RestEvent): Record<string, unknown> {
 
 export async function streamStats(
   stream: string,
-  server = SYNAP_URL,
+  server: string,
 ): Promise<{ message_count: number; subscriber_count: number; total_published: number }> {
   return (await rest('GET', `${streamUrl(stream, server)}/stats`)) as {
     message_count: number;
@@ -326,7 +398,7 @@ export async function streamStats(
 /** The `message` events of a stream, decoded the seed's way. */
 export async function publishedMessages(
   stream: string,
-  server = SYNAP_URL,
+  server: string,
 ): Promise<Array<{ user_id: unknown; message: unknown }>> {
   const events = await consumeAll(stream, server);
   return events

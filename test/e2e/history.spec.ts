@@ -13,8 +13,9 @@ import {
 
 const delivered = { timeout: DELIVERY_TIMEOUT_MS };
 
-test('reload resumes: no duplicates, and what was said while away appears once, in order', async ({
+test('reload resumes: no duplicates, and what was said while away appears once, in order @core', async ({
   users,
+  synapUrl,
 }) => {
   const alice = await users.start('Alice');
   const bob = await users.start('Bob');
@@ -38,9 +39,10 @@ test('reload resumes: no duplicates, and what was said while away appears once, 
 
   // Away: the page is gone while others talk (over REST, and Bob in the app).
   await alice.page.goto('about:blank');
-  await publishViaRest(stream, 'message', messageData('Carol', 'resume 4 while away'));
-  await publishViaRest(stream, 'typing', JSON.stringify({ user_id: 'Carol', is_typing: true }));
-  await publishViaRest(stream, 'message', messageData('Carol', 'resume 5 while away'));
+  const typing = JSON.stringify({ user_id: 'Carol', is_typing: true });
+  await publishViaRest(stream, 'message', messageData('Carol', 'resume 4 while away'), synapUrl);
+  await publishViaRest(stream, 'typing', typing, synapUrl);
+  await publishViaRest(stream, 'message', messageData('Carol', 'resume 5 while away'), synapUrl);
   await sendMessage(bob.page, 'resume 6 while away');
   await expect(timeline(bob.page).getByText('resume 6 while away')).toBeVisible(delivered);
 
@@ -98,6 +100,7 @@ test('coming back after being away marks the missed messages with "New messages"
 
 test('history paging: the newest messages first, earlier ones on demand, all once and in order', async ({
   users,
+  synapUrl,
 }) => {
   test.setTimeout(120_000);
   const stream = `${users.prefix}general`;
@@ -105,14 +108,14 @@ test('history paging: the newest messages first, earlier ones on demand, all onc
   const all = Array.from({ length: 120 }, (_, i) => label(i + 1));
 
   // 120 messages from two authors, with typing noise in between (360 events).
-  await ensureStream(stream);
+  await ensureStream(stream, synapUrl);
   for (const [i, text] of all.entries()) {
     const author = i % 2 === 0 ? 'Carol' : 'Dan';
     const typing = (isTyping: boolean) =>
       JSON.stringify({ user_id: author, is_typing: isTyping, timestamp: Date.now() });
-    await publishViaRest(stream, 'typing', typing(true));
-    await publishViaRest(stream, 'typing', typing(false));
-    await publishViaRest(stream, 'message', messageData(author, text));
+    await publishViaRest(stream, 'typing', typing(true), synapUrl);
+    await publishViaRest(stream, 'typing', typing(false), synapUrl);
+    await publishViaRest(stream, 'message', messageData(author, text), synapUrl);
   }
 
   const alice = await users.start('Alice');
@@ -145,7 +148,7 @@ test('history paging: the newest messages first, earlier ones on demand, all onc
 
   // Scrolled up, a new message does not yank the view: a button offers to jump to it.
   await log.evaluate((element) => element.scrollTo({ top: 0 }));
-  await publishViaRest(stream, 'message', messageData('Carol', label(121)));
+  await publishViaRest(stream, 'message', messageData('Carol', label(121)), synapUrl);
   const jump = page.getByRole('button', { name: 'Jump to latest (1 new)' });
   await expect(jump).toBeVisible(delivered);
   await expect(log.getByText(label(121), { exact: true })).not.toBeInViewport();

@@ -1,7 +1,6 @@
 import WebSocket from 'ws';
 import {
   DELIVERY_TIMEOUT_MS,
-  SYNAP_URL,
   consumeAll,
   expect,
   publishViaRest,
@@ -48,6 +47,7 @@ test.use({ locale: 'en-GB', timezoneId: 'Europe/Paris' });
 
 test('seed interop: messages published the seed’s Python and JavaScript ways render correctly', async ({
   users,
+  synapUrl,
 }) => {
   const alice = await users.start('Alice');
   const stream = `${users.prefix}general`;
@@ -58,6 +58,7 @@ test('seed interop: messages published the seed’s Python and JavaScript ways r
     stream,
     'message',
     JSON.stringify({ user_id: 'PySeed', message: 'hello from python', timestamp: PY_SECONDS }),
+    synapUrl,
   );
   await expect(log.getByText('hello from python', { exact: true })).toBeVisible(delivered);
   await expect(log.getByText('PySeed', { exact: true })).toBeVisible();
@@ -75,27 +76,34 @@ test('seed interop: messages published the seed’s Python and JavaScript ways r
     stream,
     'message',
     JSON.stringify({ user_id: 'JsSeed', message: 'hello from javascript', timestamp: jsMs }),
+    synapUrl,
   );
   await expect(log.getByText('hello from javascript', { exact: true })).toBeVisible(delivered);
   await expect(log.locator(`time[datetime="${new Date(jsMs).toISOString()}"]`)).toHaveCount(1);
 
   // Other publishers send data as a JSON object instead of a string.
-  await publishViaRest(stream, 'message', {
-    user_id: 'ObjSeed',
-    message: 'hello as an object',
-    timestamp: jsMs,
-  });
+  await publishViaRest(
+    stream,
+    'message',
+    {
+      user_id: 'ObjSeed',
+      message: 'hello as an object',
+      timestamp: jsMs,
+    },
+    synapUrl,
+  );
   await expect(log.getByText('hello as an object', { exact: true })).toBeVisible(delivered);
   await expect(log.getByText('ObjSeed', { exact: true })).toBeVisible();
 
   // Junk in the stream is skipped, not shown and not fatal.
-  await publishViaRest(stream, 'message', 'not json at all');
-  await publishViaRest(stream, 'message', JSON.stringify({ message: 'no author' }));
-  await publishViaRest(stream, 'message', JSON.stringify({ user_id: 'X', message: 42 }));
+  await publishViaRest(stream, 'message', 'not json at all', synapUrl);
+  await publishViaRest(stream, 'message', JSON.stringify({ message: 'no author' }), synapUrl);
+  await publishViaRest(stream, 'message', JSON.stringify({ user_id: 'X', message: 42 }), synapUrl);
   await publishViaRest(
     stream,
     'message',
     JSON.stringify({ user_id: 'Seed', message: 'after junk' }),
+    synapUrl,
   );
   await expect(log.getByText('after junk', { exact: true })).toBeVisible(delivered);
   await expect(log.getByText('no author')).toHaveCount(0);
@@ -104,6 +112,7 @@ test('seed interop: messages published the seed’s Python and JavaScript ways r
 
 test('seed interop: what the app publishes reads back the seed’s REST and WebSocket ways', async ({
   users,
+  synapUrl,
 }) => {
   const alice = await users.start('Alice');
   const stream = `${users.prefix}general`;
@@ -112,9 +121,11 @@ test('seed interop: what the app publishes reads back the seed’s REST and WebS
 
   // REST consume: data is the bytes of the published JSON; decode, then JSON.parse.
   await expect
-    .poll(async () => (await consumeAll(stream)).some((event) => event.event === 'message'))
+    .poll(async () =>
+      (await consumeAll(stream, synapUrl)).some((event) => event.event === 'message'),
+    )
     .toBe(true);
-  const events = await consumeAll(stream);
+  const events = await consumeAll(stream, synapUrl);
   const message = events.find((event) => event.event === 'message');
   if (!message) throw new Error('no message event in the stream');
   expect(Array.isArray(message.data)).toBe(true);
@@ -129,7 +140,7 @@ test('seed interop: what the app publishes reads back the seed’s REST and WebS
   expect(seedDecodeRestEvent(joined)).toMatchObject({ user_id: 'Alice' });
 
   // WebSocket: the seed's direct connection, `JSON.parse(event.data)` then `JSON.parse(msg.data)`.
-  const wsUrl = `${SYNAP_URL.replace(/^http/, 'ws')}/stream/${stream}/ws/seed-js-reader?from_offset=0`;
+  const wsUrl = `${synapUrl.replace(/^http/, 'ws')}/stream/${stream}/ws/seed-js-reader?from_offset=0`;
   const frames = await readSocket(wsUrl, (seen) =>
     seen.some((frame) => frame.type === 'event' && frame.event === 'message'),
   );

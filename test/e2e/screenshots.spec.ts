@@ -39,7 +39,10 @@ for (const [size, device] of [
   ['phone', PHONE],
   ['dark-desktop', { ...DESKTOP, colorScheme: 'dark' }],
 ] as const) {
-  test(`screenshots at ${size} size: first run, chat, typing, unread rooms`, async ({ users }) => {
+  test(`screenshots at ${size} size: first run, chat, typing, unread rooms`, async ({
+    users,
+    synapUrl,
+  }) => {
     test.setTimeout(90_000);
 
     const visitor = await users.open('Visitor', device);
@@ -69,7 +72,7 @@ for (const [size, device] of [
     );
     await expect(log.getByText(/long build id/)).toBeVisible(delivered);
     await expect(log.getByText('Sending…')).toHaveCount(0);
-    if (size !== 'phone') await expectRoomInfoInStep(page, `${users.prefix}general`);
+    if (size !== 'phone') await expectRoomInfoInStep(page, `${users.prefix}general`, synapUrl);
     await shoot(page, `${size}-2-chat`);
 
     await composer(bob.page).pressSequentially('On my way', { delay: 20 });
