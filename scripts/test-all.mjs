@@ -1,4 +1,4 @@
-// Runs every suite (Vitest's projects, then Playwright's end-to-end tests) and prints the
+// Runs every suite (Vitest's projects, Playwright's end-to-end tests, the bench's smoke run) and prints the
 // one totals line CI reads: "N passed, N failed". Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -61,6 +61,14 @@ if (existsSync('playwright.config.ts')) {
     console.error('Playwright wrote no results: counting the run as one failure.');
     failed += 1;
   }
+}
+
+// The bench's smoke run: a tiny version of every figure, so the bench cannot rot. Its
+// numbers are not checked (targets are measured by `npm run bench`), only that it runs.
+if (run('npx', ['tsx', 'scripts/bench.ts', '--smoke']) === 0) passed += 1;
+else {
+  console.error('The bench smoke run failed.');
+  failed += 1;
 }
 
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
