@@ -1,6 +1,7 @@
 // The decisions behind the timeline's autoscroll (the idea of chat-ui's stickToBottom):
 // follow new entries only while the reader is at the bottom, count what arrives while
-// they read older messages, and keep the view still when older entries are prepended.
+// they read older messages, and tell prepended older entries (whose view must stay still)
+// from arrivals.
 
 import type { TimelineEntry } from './chat-model';
 
@@ -17,14 +18,6 @@ export function isAtBottom(metrics: ScrollMetrics, thresholdPx = STICK_THRESHOLD
   return metrics.scrollHeight - metrics.clientHeight - metrics.scrollTop <= thresholdPx;
 }
 
-/** The scrollTop that keeps the same entries in view after content grew above them. */
-export function scrollTopAfterPrepend(
-  before: Pick<ScrollMetrics, 'scrollTop' | 'scrollHeight'>,
-  newScrollHeight: number,
-): number {
-  return before.scrollTop + (newScrollHeight - before.scrollHeight);
-}
-
 /** How the list changed between two renders, by entry key. */
 export interface ListChange {
   /** Entries now before the previous first entry (older history loaded). */
@@ -35,16 +28,31 @@ export interface ListChange {
   reset: boolean;
 }
 
-export function diffKeys(previous: readonly string[], next: readonly string[]): ListChange {
-  if (previous.length === 0) return { prepended: 0, appendedFrom: 0, reset: true };
+/** What lists are compared by: the timeline's entries, or anything else with a stable key. */
+export interface Keyed {
+  key: string;
+}
+
+export function diffKeys(previous: readonly Keyed[], next: readonly Keyed[]): ListChange {
+  const first = previous[0]?.key;
+  const last = previous[previous.length - 1]?.key;
+  if (first === undefined || last === undefined) {
+    return { prepended: 0, appendedFrom: 0, reset: true };
+  }
+  // Arrivals and older pages, the usual changes, are found a few steps from either end.
+  const prepended = Math.max(
+    0,
+    next.findIndex((item) => item.key === first),
+  );
+  let lastAt = next.length - 1;
+  while (lastAt >= 0 && next[lastAt]?.key !== last) lastAt -= 1;
+  if (lastAt >= 0) return { prepended, appendedFrom: lastAt + 1, reset: false };
+  // The newest previous entry went (a failed message discarded): the newest one still
+  // present marks where the arrivals start.
   const nextIndex = new Map<string, number>();
-  next.forEach((key, index) => nextIndex.set(key, index));
-  const firstKey = previous[0];
-  const prepended = firstKey === undefined ? 0 : (nextIndex.get(firstKey) ?? 0);
-  // The newest previous entry still present marks where the arrivals start; a pending
-  // message whose key changed on confirmation just counts as arriving again.
-  for (let index = previous.length - 1; index >= 0; index -= 1) {
-    const found = nextIndex.get(previous[index] ?? '');
+  next.forEach((item, index) => nextIndex.set(item.key, index));
+  for (let index = previous.length - 2; index >= 0; index -= 1) {
+    const found = nextIndex.get(previous[index]?.key ?? '');
     if (found !== undefined) return { prepended, appendedFrom: found + 1, reset: false };
   }
   return { prepended: 0, appendedFrom: next.length, reset: true };
@@ -54,6 +62,7 @@ export class StickToBottom {
   readonly #thresholdPx: number;
   #atBottom = true;
   #unseen = 0;
+  #lastScrollTop = 0;
 
   constructor(thresholdPx = STICK_THRESHOLD_PX) {
     this.#thresholdPx = thresholdPx;
@@ -68,10 +77,20 @@ export class StickToBottom {
     return this.#unseen;
   }
 
-  /** After every scroll event (the user's or ours). */
+  /**
+   * After every scroll event (the user's or ours). Only a move up leaves the bottom: rows
+   * measured as they render change the height under a reader who is following, and that
+   * must not read as "scrolled away".
+   */
   scrolled(metrics: ScrollMetrics): void {
-    this.#atBottom = isAtBottom(metrics, this.#thresholdPx);
-    if (this.#atBottom) this.#unseen = 0;
+    const movedUp = metrics.scrollTop < this.#lastScrollTop;
+    this.#lastScrollTop = metrics.scrollTop;
+    if (isAtBottom(metrics, this.#thresholdPx)) {
+      this.#atBottom = true;
+      this.#unseen = 0;
+    } else if (movedUp) {
+      this.#atBottom = false;
+    }
   }
 
   /**

@@ -1,7 +1,14 @@
 // Turns the room's entries into what the timeline draws: day separators, the "New
 // messages" divider, and messages grouped by author the way chat apps do.
+//
+// A room can hold 100,000 entries and changes with every message, so the rows are built
+// incrementally: a builder keeps its last result and, when the entries share a prefix with
+// the previous ones (new messages, a pending one confirmed), places only what follows it.
+// Days and time texts are computed once per entry (entry-time.ts), and a message keeps its
+// row object while its grouping is unchanged, so rows on screen see nothing new.
 
 import type { ChatMessage, SystemLine, TimelineEntry } from './chat-model';
+import { dayKey, entryDay, entryMs, formatDay, previousDayKey, zoneOf } from './entry-time';
 
 /** Messages closer than this from the same author read as one burst. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -12,6 +19,9 @@ export type TimelineRow =
   | { kind: 'message'; key: string; message: ChatMessage; groupStart: boolean; groupEnd: boolean }
   | { kind: 'system'; key: string; line: SystemLine };
 
+type MessageRow = Extract<TimelineRow, { kind: 'message' }>;
+type SystemRow = Extract<TimelineRow, { kind: 'system' }>;
+
 export interface TimelineRowOptions {
   /** Offsets at or past this one are new to the user; null or absent: no divider. */
   unreadFromOffset?: number | null;
@@ -21,78 +31,125 @@ export interface TimelineRowOptions {
   nowMs?: number;
 }
 
+/** One-off build; the timeline keeps a TimelineRowBuilder to build incrementally. */
 export function buildTimelineRows(
   entries: readonly TimelineEntry[],
   options: TimelineRowOptions = {},
 ): TimelineRow[] {
-  const { unreadFromOffset = null, locale, timeZone, nowMs = Date.now() } = options;
-  const today = dayKey(nowMs, timeZone);
-  const yesterday = today === null ? null : previousDayKey(today);
+  return new TimelineRowBuilder().build(entries, options);
+}
 
-  const rows: TimelineRow[] = [];
-  const usedKeys = new Set<string>();
-  const nextSuffix = new Map<string, number>();
-  /** Keyed lists break on duplicates; skewed clocks can revisit a day, bad data can repeat keys. */
-  const uniqueKey = (key: string): string => {
-    let candidate = key;
-    let n = nextSuffix.get(key) ?? 2;
-    while (usedKeys.has(candidate)) candidate = `${key}~${n++}`;
-    nextSuffix.set(key, n);
-    usedKeys.add(candidate);
-    return candidate;
-  };
-  let currentDay: string | null = null;
-  let dividerPlaced = unreadFromOffset === null;
-  let previousMessage: ChatMessage | null = null;
+interface Context {
+  unreadFromOffset: number | null;
+  zone: string;
+  today: string | null;
+  nowMs: number;
+  locale: string | undefined;
+  timeZone: string | undefined;
+}
 
-  for (const entry of entries) {
-    const atMs = entry.type === 'message' ? entry.sentAtMs : entry.atMs;
-    const day = dayKey(atMs, timeZone);
-    // An unreadable timestamp stays with the day before it rather than inventing one.
-    if (day !== null && day !== currentDay) {
-      currentDay = day;
-      const label =
-        day === today
-          ? 'Today'
-          : day === yesterday
-            ? 'Yesterday'
-            : formatDay(atMs, nowMs, locale, timeZone);
-      rows.push({ kind: 'day', key: uniqueKey(`day-${day}`), label, dateIso: day });
-      previousMessage = null;
+export class TimelineRowBuilder {
+  #entries: readonly TimelineEntry[] = [];
+  #rows: TimelineRow[] = [];
+  /** Per entry: the index of its first row (a day separator or divider comes before it). */
+  #rowStart: number[] = [];
+  /** Per entry: the day being shown once it is placed. */
+  #dayAfter: (string | null)[] = [];
+  /** Keyed lists break on duplicates; skewed clocks can revisit a day, bad data repeat keys. */
+  #keys = new Set<string>();
+  #unreadRow = -1;
+  #settings = '';
+
+  build(entries: readonly TimelineEntry[], options: TimelineRowOptions = {}): TimelineRow[] {
+    const { unreadFromOffset = null, locale, timeZone, nowMs = Date.now() } = options;
+    const today = dayKey(nowMs, timeZone);
+    const zone = zoneOf(locale, timeZone);
+    const context: Context = { unreadFromOffset, zone, today, nowMs, locale, timeZone };
+
+    let from = 0;
+    const settings = JSON.stringify([unreadFromOffset, zone, today]);
+    if (settings === this.#settings) {
+      const previous = this.#entries;
+      const limit = Math.min(previous.length, entries.length);
+      let same = 0;
+      while (same < limit && previous[same] === entries[same]) same += 1;
+      // The last shared entry is placed again: whether its group ends depends on what follows.
+      from = Math.max(0, same - 1);
     }
+    this.#settings = settings;
+    this.#truncate(from);
+    for (let index = from; index < entries.length; index += 1) {
+      this.#place(entries[index] as TimelineEntry, index, context);
+    }
+    // A copy: callers may hold on to it, and the next build changes this one.
+    this.#entries = entries.slice();
+    return this.#rows.slice();
+  }
 
-    if (
-      !dividerPlaced &&
+  /** Forgets the rows of entries from `from` on. */
+  #truncate(from: number): void {
+    const rowFrom = this.#rowStart[from] ?? this.#rows.length;
+    if (rowFrom === 0) this.#keys.clear();
+    for (let index = rowFrom; index < this.#rows.length && rowFrom > 0; index += 1) {
+      this.#keys.delete((this.#rows[index] as TimelineRow).key);
+    }
+    this.#rows.length = rowFrom;
+    this.#rowStart.length = Math.min(from, this.#rowStart.length);
+    this.#dayAfter.length = this.#rowStart.length;
+    if (this.#unreadRow >= rowFrom) this.#unreadRow = -1;
+  }
+
+  #place(entry: TimelineEntry, index: number, context: Context): void {
+    const rows = this.#rows;
+    this.#rowStart.push(rows.length);
+    const currentDay = index > 0 ? (this.#dayAfter[index - 1] ?? null) : null;
+    const day = entryDay(entry, context.zone, context.timeZone);
+    // An unreadable timestamp stays with the day before it rather than inventing one.
+    const newDay = day !== null && day !== currentDay;
+    this.#dayAfter.push(newDay ? day : currentDay);
+    const { unreadFromOffset } = context;
+    const divider =
+      this.#unreadRow < 0 &&
+      unreadFromOffset !== null &&
       entry.type === 'message' &&
       !entry.own &&
       entry.offset !== null &&
-      unreadFromOffset !== null &&
-      entry.offset >= unreadFromOffset
-    ) {
-      dividerPlaced = true;
-      rows.push({ kind: 'unread', key: uniqueKey('unread-divider') });
-      previousMessage = null;
+      entry.offset >= unreadFromOffset;
+    // The last row so far is the previous entry's own row.
+    const previous = index > 0 ? rows[rows.length - 1] : undefined;
+    const continues =
+      previous?.kind === 'message' &&
+      !newDay &&
+      !divider &&
+      entry.type === 'message' &&
+      sameGroup(previous.message, entry);
+    if (continues) {
+      rows[rows.length - 1] = messageRow(
+        previous.message,
+        previous.key,
+        previous.groupStart,
+        false,
+      );
     }
 
-    if (entry.type === 'system') {
-      rows.push({ kind: 'system', key: uniqueKey(entry.key), line: entry });
-      previousMessage = null;
-      continue;
+    if (newDay) {
+      const label = dayLabel(day, entry, context);
+      rows.push({ kind: 'day', key: this.#uniqueKey(`day-${day}`), label, dateIso: day });
     }
-
-    const continues = previousMessage !== null && sameGroup(previousMessage, entry);
-    const lastRow = rows[rows.length - 1];
-    if (continues && lastRow?.kind === 'message') lastRow.groupEnd = false;
-    rows.push({
-      kind: 'message',
-      key: uniqueKey(entry.key),
-      message: entry,
-      groupStart: !continues,
-      groupEnd: true,
-    });
-    previousMessage = entry;
+    if (divider) {
+      this.#unreadRow = rows.length;
+      rows.push({ kind: 'unread', key: this.#uniqueKey('unread-divider') });
+    }
+    const key = this.#uniqueKey(entry.key);
+    rows.push(entry.type === 'system' ? systemRow(entry, key) : messageRow(entry, key, !continues));
   }
-  return rows;
+
+  #uniqueKey(key: string): string {
+    let candidate = key;
+    for (let n = 2; this.#keys.has(candidate); n += 1) candidate = `${key}~${n}`;
+    this.#keys.add(candidate);
+    return candidate;
+  }
 }
 
 function sameGroup(previous: ChatMessage, next: ChatMessage): boolean {
@@ -104,72 +161,45 @@ function sameGroup(previous: ChatMessage, next: ChatMessage): boolean {
   );
 }
 
-/** Short time of day in the user's locale, e.g. "14:05" or "2:05 PM"; '' if unreadable. */
-export function formatTime(ms: number, locale?: string, timeZone?: string): string {
-  if (!isValidTime(ms)) return '';
-  return formatter(locale, { hour: 'numeric', minute: '2-digit', timeZone }).format(ms);
-}
+const messageRows = new WeakMap<ChatMessage, MessageRow>();
+const systemRows = new WeakMap<SystemLine, SystemRow>();
 
-/** Full date and time for tooltips; '' if unreadable. */
-export function formatFullDate(ms: number, locale?: string, timeZone?: string): string {
-  if (!isValidTime(ms)) return '';
-  return formatter(locale, { dateStyle: 'full', timeStyle: 'short', timeZone }).format(ms);
-}
-
-/** For `<time datetime>`; '' if unreadable. */
-export function toIsoString(ms: number): string {
-  return isValidTime(ms) ? new Date(ms).toISOString() : '';
-}
-
-function isValidTime(ms: number): boolean {
-  return Number.isFinite(new Date(ms).getTime());
-}
-
-function formatDay(ms: number, nowMs: number, locale?: string, timeZone?: string): string {
-  const sameYear = dayKey(ms, timeZone)?.slice(0, 4) === dayKey(nowMs, timeZone)?.slice(0, 4);
-  return formatter(locale, {
-    weekday: 'long',
-    month: 'long',
-    day: 'numeric',
-    year: sameYear ? undefined : 'numeric',
-    timeZone,
-  }).format(ms);
-}
-
-/** "YYYY-MM-DD" of the calendar day in the time zone, or null if unreadable. */
-function dayKey(ms: number, timeZone?: string): string | null {
-  if (!isValidTime(ms)) return null;
-  const parts = formatter('en-US', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    timeZone,
-  }).formatToParts(ms);
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
-}
-
-function previousDayKey(key: string): string {
-  const [year = 0, month = 1, day = 1] = key.split('-').map(Number);
-  // Calendar arithmetic in UTC: no DST, so "minus one day" is exact.
-  return new Date(Date.UTC(year, month - 1, day - 1)).toISOString().slice(0, 10);
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Cached: building an Intl formatter costs far more than using one, and rows are many. */
-function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions) {
-  const cacheKey = JSON.stringify([locale ?? '', options]);
-  let cached = formatters.get(cacheKey);
-  if (!cached) {
-    try {
-      cached = new Intl.DateTimeFormat(locale, options);
-    } catch {
-      // An unknown locale or time zone must not take the timeline down.
-      cached = new Intl.DateTimeFormat(undefined, { ...options, timeZone: undefined });
-    }
-    formatters.set(cacheKey, cached);
+/** The same row object as last time when nothing about it changed. */
+function messageRow(
+  message: ChatMessage,
+  key: string,
+  groupStart: boolean,
+  groupEnd = true,
+): MessageRow {
+  const cached = messageRows.get(message);
+  if (cached?.key === key && cached.groupStart === groupStart && cached.groupEnd === groupEnd) {
+    return cached;
   }
-  return cached;
+  const row: MessageRow = { kind: 'message', key, message, groupStart, groupEnd };
+  messageRows.set(message, row);
+  return row;
+}
+
+function systemRow(line: SystemLine, key: string): SystemRow {
+  const cached = systemRows.get(line);
+  if (cached?.key === key) return cached;
+  const row: SystemRow = { kind: 'system', key, line };
+  systemRows.set(line, row);
+  return row;
+}
+
+const dayLabels = new Map<string, string>();
+
+function dayLabel(day: string, entry: TimelineEntry, context: Context): string {
+  const { today, nowMs, locale, timeZone } = context;
+  if (day === today) return 'Today';
+  if (today !== null && day === previousDayKey(today)) return 'Yesterday';
+  // Labels depend on the year shown as "this year", hence today's year in the key.
+  const cacheKey = JSON.stringify([day, today?.slice(0, 4), context.zone]);
+  let label = dayLabels.get(cacheKey);
+  if (label === undefined) {
+    label = formatDay(entryMs(entry), nowMs, locale, timeZone);
+    dayLabels.set(cacheKey, label);
+  }
+  return label;
 }

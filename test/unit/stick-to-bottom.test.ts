@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEntry } from '../../src/lib/chat-model';
 import {
-  diffKeys,
+  diffKeys as diffKeyed,
   isAtBottom,
-  scrollTopAfterPrepend,
   STICK_THRESHOLD_PX,
   StickToBottom,
 } from '../../src/lib/stick-to-bottom';
@@ -32,7 +31,19 @@ const joinLine = (): TimelineEntry => ({
   atMs: 0,
 });
 
+/** diffKeys over lists of bare keys. */
+const diffKeys = (previous: string[], next: string[]) =>
+  diffKeyed(
+    previous.map((key) => ({ key })),
+    next.map((key) => ({ key })),
+  );
+
 const metrics = (scrollTop: number) => ({ scrollTop, scrollHeight: 1_000, clientHeight: 400 });
+/** The reader was at the bottom and scrolled up to `scrollTop`. */
+function readUp(stick: StickToBottom, scrollTop: number): void {
+  stick.scrolled(metrics(600));
+  stick.scrolled(metrics(scrollTop));
+}
 
 describe('isAtBottom', () => {
   it('is true within the threshold of the bottom', () => {
@@ -45,13 +56,6 @@ describe('isAtBottom', () => {
 
   it('is true when the content does not fill the view', () => {
     expect(isAtBottom({ scrollTop: 0, scrollHeight: 300, clientHeight: 400 })).toBe(true);
-  });
-});
-
-describe('scrollTopAfterPrepend', () => {
-  it('shifts by the height the new content added', () => {
-    expect(scrollTopAfterPrepend({ scrollTop: 10, scrollHeight: 1_000 }, 1_600)).toBe(610);
-    expect(scrollTopAfterPrepend({ scrollTop: 0, scrollHeight: 1_000 }, 1_000)).toBe(0);
   });
 });
 
@@ -88,21 +92,42 @@ describe('diffKeys', () => {
     });
   });
 
+  it('finds where arrivals start when the newest entry went', () => {
+    // A failed message discarded while another message arrived.
+    expect(diffKeys(['a', 'b', 'failed'], ['a', 'b', 'c'])).toEqual({
+      prepended: 0,
+      appendedFrom: 2,
+      reset: false,
+    });
+    expect(diffKeys(['a', 'b', 'failed'], ['a', 'b'])).toEqual({
+      prepended: 0,
+      appendedFrom: 2,
+      reset: false,
+    });
+  });
+
   it('reports a reset when nothing is shared or there was nothing before', () => {
     expect(diffKeys([], ['a'])).toMatchObject({ reset: true });
     expect(diffKeys(['x'], ['a', 'b'])).toEqual({ prepended: 0, appendedFrom: 2, reset: true });
   });
 
   it('is fast on large lists', () => {
-    const previous = Array.from({ length: 20_000 }, (_, i) => `o${i}`);
-    const next = [...previous.slice(500), 'o20000'];
+    const previous = Array.from({ length: 100_000 }, (_, i) => ({ key: `o${i}` }));
+    const arrived = [...previous, { key: 'o100000' }];
+    const older = [...Array.from({ length: 50 }, (_, i) => ({ key: `p${i}` })), ...previous];
+    const trimmed = [...previous.slice(500), { key: 'o100000' }];
     const start = performance.now();
-    expect(diffKeys(previous, next)).toEqual({
+    for (let round = 0; round < 100; round += 1) {
+      expect(diffKeyed(previous, arrived).appendedFrom).toBe(100_000);
+      expect(diffKeyed(previous, older).prepended).toBe(50);
+    }
+    // Arrivals and older pages are found near the ends: far below a millisecond each.
+    expect(performance.now() - start).toBeLessThan(100);
+    expect(diffKeyed(previous, trimmed)).toEqual({
       prepended: 0,
-      appendedFrom: next.length - 1,
+      appendedFrom: trimmed.length - 1,
       reset: false,
     });
-    expect(performance.now() - start).toBeLessThan(200);
   });
 });
 
@@ -116,7 +141,7 @@ describe('StickToBottom', () => {
 
   it('counts arriving messages (not join lines) while scrolled up instead of scrolling', () => {
     const stick = new StickToBottom();
-    stick.scrolled(metrics(100));
+    readUp(stick, 100);
     expect(stick.atBottom).toBe(false);
     expect(stick.appended([entry(), joinLine()])).toBe(false);
     expect(stick.appended([entry()])).toBe(false);
@@ -125,7 +150,7 @@ describe('StickToBottom', () => {
 
   it('always scrolls for own messages', () => {
     const stick = new StickToBottom();
-    stick.scrolled(metrics(0));
+    readUp(stick, 0);
     stick.appended([entry()]);
     expect(stick.appended([joinLine(), entry(true)])).toBe(true);
     expect(stick.unseen).toBe(0);
@@ -134,12 +159,14 @@ describe('StickToBottom', () => {
 
   it('clears the count when the user scrolls back down or jumps', () => {
     const stick = new StickToBottom();
-    stick.scrolled(metrics(0));
+    readUp(stick, 0);
     stick.appended([entry()]);
+    expect(stick.unseen).toBe(1);
     stick.scrolled(metrics(600));
     expect(stick.unseen).toBe(0);
-    stick.scrolled(metrics(0));
+    readUp(stick, 0);
     stick.appended([entry()]);
+    expect(stick.unseen).toBe(1);
     stick.jumpedToBottom();
     expect(stick.unseen).toBe(0);
     expect(stick.atBottom).toBe(true);
@@ -150,9 +177,21 @@ describe('StickToBottom', () => {
     expect(stick.appended([])).toBe(false);
   });
 
+  it('leaves the bottom only when the reader moves up', () => {
+    const stick = new StickToBottom();
+    stick.scrolled(metrics(600));
+    // Rows measured below grew the content: further from the bottom, but not by the reader.
+    stick.scrolled({ scrollTop: 620, scrollHeight: 1_500, clientHeight: 400 });
+    expect(stick.atBottom).toBe(true);
+    stick.scrolled({ scrollTop: 610, scrollHeight: 1_500, clientHeight: 400 });
+    expect(stick.atBottom).toBe(false);
+    stick.scrolled({ scrollTop: 1_100, scrollHeight: 1_500, clientHeight: 400 });
+    expect(stick.atBottom).toBe(true);
+  });
+
   it('accepts a custom threshold', () => {
     const stick = new StickToBottom(0);
-    stick.scrolled(metrics(599));
+    readUp(stick, 599);
     expect(stick.atBottom).toBe(false);
   });
 });

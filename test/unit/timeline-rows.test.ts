@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, SystemLine, TimelineEntry } from '../../src/lib/chat-model';
+import { formatFullDate, formatTime, toIsoString } from '../../src/lib/entry-time';
 import {
   buildTimelineRows,
-  formatFullDate,
-  formatTime,
   GROUP_WINDOW_MS,
-  toIsoString,
+  TimelineRowBuilder,
   type TimelineRow,
 } from '../../src/lib/timeline-rows';
 
@@ -251,5 +250,98 @@ describe('row keys', () => {
       'day-2025-06-15~2',
       'dup~3',
     ]);
+  });
+});
+
+describe('TimelineRowBuilder', () => {
+  /** A small deterministic random source, so a failure can be replayed. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return state / 2 ** 32;
+    };
+  }
+
+  it('builds the same rows incrementally as from scratch, whatever the changes', () => {
+    const next = random(7);
+    const users = ['alice', 'bob', 'me'];
+    let offset = 1_000;
+    let oldest = 1_000;
+    const make = (at: number, o: number): TimelineEntry =>
+      next() < 0.1
+        ? sys(users[o % 3] ?? 'x', at)
+        : msg(users[Math.floor(next() * 3)] ?? 'x', at, { offset: o, key: `o${o}` });
+    const builder = new TimelineRowBuilder();
+    let entries: TimelineEntry[] = [];
+    let unreadFromOffset: number | null = null;
+    for (let step = 0; step < 300; step += 1) {
+      const roll = next();
+      const at = NOW_MS - 3 * DAY_MS + (offset - 1_000) * 7 * MINUTE_MS * next();
+      if (roll < 0.45) {
+        entries = [...entries, make(at, offset++)];
+      } else if (roll < 0.55) {
+        const older = Array.from({ length: 5 }, (_, i) =>
+          make(NOW_MS - 4 * DAY_MS + (oldest - 5 + i) * MINUTE_MS, oldest - 5 + i),
+        );
+        oldest -= 5;
+        entries = [...older, ...entries];
+      } else if (roll < 0.7) {
+        // A message of ours pending, then confirmed in place (a new object, the same key).
+        const pending = msg('me', NOW_MS, { offset: null, key: `c${step}`, status: 'pending' });
+        entries = [...entries, pending];
+        expect(builder.build(entries, { ...opts, unreadFromOffset })).toEqual(
+          buildTimelineRows(entries, { ...opts, unreadFromOffset }),
+        );
+        entries = [...entries.slice(0, -1), { ...pending, offset: offset++, status: 'confirmed' }];
+      } else if (roll < 0.8) {
+        entries = entries.slice(0, -1);
+      } else if (roll < 0.85) {
+        unreadFromOffset = next() < 0.3 ? null : Math.floor(offset - next() * 20);
+      } else if (roll < 0.9) {
+        // A duplicate key from bad data.
+        entries = [...entries, msg('bob', NOW_MS, { key: entries[0]?.key ?? 'x' })];
+      }
+      const options = { ...opts, unreadFromOffset };
+      expect(builder.build(entries, options)).toEqual(buildTimelineRows(entries, options));
+    }
+  });
+
+  it('keeps the row objects of unchanged messages', () => {
+    const builder = new TimelineRowBuilder();
+    const t = NOW_MS - 60 * MINUTE_MS;
+    const first = [msg('alice', t), msg('alice', t + MINUTE_MS)];
+    const before = builder.build(first, opts);
+    const after = builder.build([...first, msg('bob', t + 2 * MINUTE_MS)], opts);
+    expect(after[1]).toBe(before[1]);
+    expect(after[2]).toBe(before[2]);
+    // The group grew: its last row changed, the others did not.
+    const grown = builder.build([...first, msg('alice', t + 2 * MINUTE_MS)], opts);
+    expect(grown[1]).toBe(before[1]);
+    expect(grown[2]).not.toBe(before[2]);
+    expect(grown[2]).toMatchObject({ groupStart: false, groupEnd: false });
+  });
+
+  it('takes a new message in a 100,000-entry room without building it all again', () => {
+    const t = NOW_MS - 100_000 * MINUTE_MS;
+    let entries: TimelineEntry[] = Array.from({ length: 100_000 }, (_, i) =>
+      msg(i % 3 === 0 ? 'bob' : 'alice', t + i * MINUTE_MS, { offset: i, key: `o${i}` }),
+    );
+    const fullBuild = () => {
+      const start = performance.now();
+      new TimelineRowBuilder().build(entries, opts);
+      return performance.now() - start;
+    };
+    const builder = new TimelineRowBuilder();
+    builder.build(entries, opts);
+    const start = performance.now();
+    for (let i = 0; i < 20; i += 1) {
+      entries = [...entries, msg('carol', NOW_MS, { offset: 100_000 + i, key: `n${i}` })];
+      builder.build(entries, opts);
+    }
+    const perMessage = (performance.now() - start) / 20;
+    // Against a full build on the same machine, so a loaded machine does not fail it.
+    const full = Math.min(fullBuild(), fullBuild());
+    expect(perMessage * 5).toBeLessThan(full);
   });
 });
