@@ -13,7 +13,9 @@ import {
 export { E2E_APP_PORT, E2E_SYNAP_PORT };
 
 /** Where the end-to-end build of the app goes (not dist/). */
-const E2E_APP_DIR = 'test-results/e2e-app';
+/** Runs with their own E2E_PORT_OFFSET build and write into folders of their own too. */
+const RUN_SUFFIX = process.env.E2E_PORT_OFFSET ? `-${process.env.E2E_PORT_OFFSET}` : '';
+const E2E_APP_DIR = `test-results/e2e-app${RUN_SUFFIX}`;
 
 /** The shared stand-in of one mode: `--websocket broken` behaves like Synap 1.3.1's binary. */
 const standin = (port: number, url: string, websocket: 'working' | 'broken') => ({
@@ -25,7 +27,7 @@ const standin = (port: number, url: string, websocket: 'working' | 'broken') => 
 
 export default defineConfig<SynapModeOptions>({
   testDir: 'test/e2e',
-  outputDir: 'test-results/e2e',
+  outputDir: `test-results/e2e${RUN_SUFFIX}`,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   // Every test has its own room prefix (and the disruptive ones their own stand-in), so tests

@@ -14,10 +14,16 @@ export interface SynapModeOptions {
   synapMode: SynapMode;
 }
 
-export const E2E_SYNAP_PORT = 15_561;
+/**
+ * E2E_PORT_OFFSET moves every port, so two runs (say, two developers' checkouts) can share a
+ * machine.
+ */
+const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0) || 0;
+
+export const E2E_SYNAP_PORT = 15_561 + PORT_OFFSET;
 /** The stand-in started with `--websocket broken`. */
-export const E2E_SYNAP_BROKEN_PORT = 15_562;
-export const E2E_APP_PORT = 4_179;
+export const E2E_SYNAP_BROKEN_PORT = 15_562 + PORT_OFFSET;
+export const E2E_APP_PORT = 4_179 + PORT_OFFSET;
 
 /** The shared stand-in every socket-mode test uses (each with its own room prefix). */
 export const E2E_SYNAP_URL = `http://127.0.0.1:${E2E_SYNAP_PORT}`;
