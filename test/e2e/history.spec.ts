@@ -1,3 +1,4 @@
+import type { Locator } from '@playwright/test';
 import {
   DELIVERY_TIMEOUT_MS,
   ensureStream,
@@ -12,6 +13,47 @@ import {
 } from './fixtures';
 
 const delivered = { timeout: DELIVERY_TIMEOUT_MS };
+/** The timeline asks for older messages when scrolled this close to its top (Timeline.svelte). */
+const LOAD_OLDER_AT_PX = 120;
+
+/**
+ * The timeline keeps only the rows in view (and a margin) in the page, so a long one is read
+ * by scrolling it, half a view at a time: down from the top to the end, or up from the end to
+ * just short of where older messages would load. Returns the texts that start with `marker`,
+ * sorted (these labels sort in the order they were sent); fails if any view shows them out of
+ * order or twice.
+ */
+async function readByScrolling(log: Locator, marker: string, way: 'down' | 'up') {
+  const stopUpAt = LOAD_OLDER_AT_PX + 1;
+  return log.evaluate(
+    async (element, { marker, way, stopUpAt }) => {
+      const drawn = () =>
+        new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)));
+      const end = () => element.scrollHeight - element.clientHeight;
+      const seen = new Set<string>();
+      element.scrollTop = way === 'down' ? 0 : end();
+      for (;;) {
+        await drawn();
+        const shown = [...element.querySelectorAll('p')]
+          .map((paragraph) => (paragraph.textContent ?? '').trim())
+          .filter((text) => text.startsWith(marker));
+        shown.forEach((text, index) => {
+          const before = shown[index - 1];
+          if (before !== undefined && before >= text) {
+            throw new Error(`"${before}" is shown before "${text}"`);
+          }
+          seen.add(text);
+        });
+        const at = element.scrollTop;
+        if (way === 'down' ? at >= end() - 1 : at <= stopUpAt) break;
+        const step = element.clientHeight / 2;
+        element.scrollTop = way === 'down' ? at + step : Math.max(stopUpAt, at - step);
+      }
+      return [...seen].sort();
+    },
+    { marker, way, stopUpAt },
+  );
+}
 
 test('reload resumes: no duplicates, and what was said while away appears once, in order @core', async ({
   users,
@@ -121,16 +163,18 @@ test('history paging: the newest messages first, earlier ones on demand, all onc
   const alice = await users.start('Alice');
   const page = alice.page;
   const log = timeline(page);
-  const texts = () => markedTexts(log, 'page ');
+  const texts = () => readByScrolling(log, 'page ', 'down');
   await expect(log.getByText(label(120), { exact: true })).toBeVisible();
+  // The view starts at the bottom.
+  await expect(log.getByText(label(120), { exact: true })).toBeInViewport();
+  // Only the rows in view are in the page, not all that were loaded.
+  expect((await markedTexts(log, 'page ')).length).toBeLessThan(50);
 
   // The newest part only: a run of the latest messages, not all of them.
-  const first = await texts();
+  const first = await readByScrolling(log, 'page ', 'up');
   expect(first.length).toBeGreaterThanOrEqual(50);
   expect(first.length).toBeLessThan(120);
   expect(first).toEqual(all.slice(-first.length));
-  // The view starts at the bottom.
-  await expect(log.getByText(label(120), { exact: true })).toBeInViewport();
 
   // Near the top, earlier messages load by themselves; the button at the top does it too.
   // (Reaching the button scrolls to the top, which may already have loaded everything, so
