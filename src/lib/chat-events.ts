@@ -1,5 +1,6 @@
 // The seed's chat conventions: event names and payloads, read tolerantly and written
 // exactly as the seed's publishers write them (data = a JSON string of the payload).
+import { visibleName } from './display-names';
 import type { StreamEvent } from './synap-rest';
 
 export const CHAT_EVENT = {
@@ -77,7 +78,8 @@ function readUserId(payload: Record<string, unknown>): string | null {
   const raw = payload.user_id;
   const userId = typeof raw === 'number' ? String(raw) : raw;
   if (typeof userId !== 'string') return null;
-  const trimmed = userId.trim();
+  // Shown as it reads: invisible and direction-changing characters go (see display-names.ts).
+  const trimmed = visibleName(userId);
   return trimmed && trimmed.length <= MAX_USER_ID_CHARS ? trimmed : null;
 }
 

@@ -19,8 +19,10 @@ export interface ChatMessage {
   text: string;
   /** When it was written, in epoch milliseconds (author's clock, else server's). */
   sentAtMs: number;
-  /** Written by this user (same user_id). */
+  /** Sent from this device (its client message id says so), not merely under the same name. */
   own: boolean;
+  /** The author's name reads like another name in the room (or like yours) but is not it. */
+  lookalike?: boolean;
   status: DeliveryStatus;
   /** The client message id the sender put in the payload, if any. */
   clientId?: string;

@@ -1,4 +1,5 @@
 // Checks what the user typed in the settings form before anything connects with it.
+import { hasInvisibleCharacters } from './display-names';
 
 export interface ChatSettings {
   userId: string;
@@ -62,6 +63,9 @@ export function displayNameProblem(name: string): string | null {
     return `The display name is at most ${MAX_DISPLAY_NAME_CHARS} characters.`;
   }
   if (CONTROL_CHARS.test(name)) return 'The display name cannot contain control characters.';
+  if (hasInvisibleCharacters(name)) {
+    return 'The display name cannot contain invisible or text-direction characters: they let one name pass for another.';
+  }
   return null;
 }
 

@@ -7,6 +7,7 @@ import { hashForRoom, roomIdFromHash, roomIdProblem, roomIdsFromStreams } from '
 import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
 import { SynapError, SynapRest, normaliseServerUrl } from '../lib/synap-rest';
+import { SentLog } from '../lib/sent-log';
 import { TransportPolicy } from '../lib/transport-policy';
 import { RoomState } from './room.svelte';
 import { SettingsStore, type ChatSettings } from './settings.svelte';
@@ -55,6 +56,7 @@ export class ChatApp {
   readonly #options: ChatAppOptions;
   readonly #cursors: CursorStore;
   readonly #readMarkers: CursorStore;
+  readonly #sentLog: SentLog;
 
   #phase = $state<Phase>('setup');
   #setupError = $state<string | null>(null);
@@ -85,6 +87,7 @@ export class ChatApp {
     this.settings = new SettingsStore(options.storage, options.defaultServerUrl);
     this.#cursors = new CursorStore(options.storage);
     this.#readMarkers = new CursorStore(options.storage, 'synap-chat:read:');
+    this.#sentLog = new SentLog(options.storage);
   }
 
   get phase(): Phase {
@@ -348,6 +351,7 @@ export class ChatApp {
       network: this.#options.network ?? null,
       WebSocket: this.#webSocket(),
       policy,
+      sentLog: this.#sentLog,
       ...(this.#options.livenessIntervalMs
         ? { livenessIntervalMs: this.#options.livenessIntervalMs }
         : {}),

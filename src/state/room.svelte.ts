@@ -20,6 +20,8 @@ import type { WebSocketConstructor } from '../lib/socket-transport';
 import type { TransportPolicy } from '../lib/transport-policy';
 import { streamName } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
+import { looksLike, nameSkeleton } from '../lib/display-names';
+import type { SentLog } from '../lib/sent-log';
 import { TimelineModel } from '../lib/timeline-model';
 import { readTail, tailOf } from '../lib/timeline-tail';
 import {
@@ -64,6 +66,8 @@ export interface RoomDeps {
   WebSocket?: WebSocketConstructor | null;
   /** The server's transport choice, shared by its rooms. */
   policy?: TransportPolicy;
+  /** The client message ids this device sent: only those messages are "You". */
+  sentLog?: SentLog;
   livenessIntervalMs?: number;
   now?: () => number;
 }
@@ -114,6 +118,9 @@ export class RoomState {
   ]);
 
   readonly #model = new TimelineModel();
+  /** The first name seen per look-alike skeleton: later different names with it are marked. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #namesBySkeleton = new Map<string, string>();
   /** Whether the reader follows the newest messages (only then may old ones be dropped). */
   #following = false;
   #flushPending = false;
@@ -175,7 +182,10 @@ export class RoomState {
     this.#outboxKey = outboxKey;
     this.#outbox.on('stored', ({ message, offset }) => this.#addStored(message, offset));
     this.#outbox.on('change', (items) => {
-      for (const item of items) this.#localClientIds.add(item.clientId);
+      for (const item of items) {
+        this.#localClientIds.add(item.clientId);
+        deps.sentLog?.add(item.clientId);
+      }
       this.#outgoing = items;
       if (items.length > 0) deps.storage.setJson(outboxKey, items);
       else deps.storage.remove(outboxKey);
@@ -521,7 +531,12 @@ export class RoomState {
     seenAtMs: number,
     source: Source,
   ): void {
-    const own = event.userId === this.#deps.userId;
+    // Anyone can use any name: "You" only for what this device can tell it sent.
+    const own =
+      event.userId === this.#deps.userId &&
+      event.clientId !== null &&
+      (this.#localClientIds.has(event.clientId) ||
+        this.#deps.sentLog?.has(event.clientId) === true);
     if (source === 'live') this.#feed.noteActivity();
     if (source !== 'history') this.#typing.messageFrom(event.userId);
     this.#presence.activity(event.userId, seenAtMs);
@@ -535,6 +550,7 @@ export class RoomState {
       own,
       status: 'confirmed',
       ...(event.clientId ? { clientId: event.clientId } : {}),
+      ...(this.#isLookalike(event.userId) ? { lookalike: true } : {}),
     });
     // Its echo settles a message whose publish answer was lost; its row changes in place.
     if (own && event.clientId && this.#outbox.confirm(event.clientId)) this.#flush();
@@ -556,6 +572,18 @@ export class RoomState {
     });
     // In the same turn as the outbox lets go of it: the row changes in place, never blinks.
     this.#flush();
+  }
+
+  /** Whether `userId` reads like the user's own name or another name seen here, but is not it. */
+  #isLookalike(userId: string): boolean {
+    if (looksLike(userId, this.#deps.userId)) return true;
+    const skeleton = nameSkeleton(userId);
+    const seen = this.#namesBySkeleton.get(skeleton);
+    if (!seen) {
+      this.#namesBySkeleton.set(skeleton, userId);
+      return false;
+    }
+    return seen !== userId;
   }
 
   /** One key per message for its whole life on this page (see #localClientIds). */

@@ -131,6 +131,29 @@ describe('ChatApp', { timeout: 30_000 }, () => {
     ]);
   });
 
+  it('shows "You" only for messages this device sent, and marks a name that only looks like yours', async () => {
+    const { app, room, stream } = await liveInGeneral();
+    room.send('mine');
+    await waitFor(() => messages(app)[0]?.status === 'confirmed', 'own message');
+    // Someone else takes the same name, then one that reads the same.
+    await rest.publish(
+      stream,
+      'message',
+      JSON.stringify({ user_id: 'alice', message: 'same name', client_id: 'x1' }),
+    );
+    await rest.publish(
+      stream,
+      'message',
+      JSON.stringify({ user_id: 'ALICE\u200B', message: 'look-alike' }),
+    );
+    await waitFor(() => messages(app).length === 3, 'three messages');
+    expect(messages(app).map((m) => [m.userId, m.text, m.own, m.lookalike ?? false])).toEqual([
+      ['alice', 'mine', true, false],
+      ['alice', 'same name', false, false],
+      ['ALICE', 'look-alike', false, true],
+    ]);
+  });
+
   it("shows a message published the seed's Python way, with its time in seconds read right", async () => {
     const { app } = makeApp();
     const chosen = settings();
