@@ -11,6 +11,8 @@ export interface OutgoingMessage {
   createdAtMs: number;
   status: 'pending' | 'failed';
   error?: string;
+  /** The server refused it as such (say 403): sending it again as it is would not help. */
+  refused?: boolean;
 }
 
 export interface OutboxEvents {
@@ -28,9 +30,13 @@ export function readOutgoing(value: unknown): OutgoingMessage[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((item: unknown): OutgoingMessage[] => {
     if (typeof item !== 'object' || item === null) return [];
-    const { clientId, text, createdAtMs } = item as Record<string, unknown>;
+    const { clientId, text, createdAtMs, status, error, refused } = item as Record<string, unknown>;
     if (typeof clientId !== 'string' || typeof text !== 'string') return [];
     if (typeof createdAtMs !== 'number' || !Number.isFinite(createdAtMs)) return [];
+    // A refusal stays what it was; a message still on its way may or may not have arrived.
+    if (status === 'failed' && refused === true && typeof error === 'string') {
+      return [{ clientId, text, createdAtMs, status: 'failed', error, refused: true }];
+    }
     return [{ clientId, text, createdAtMs, status: 'failed', error: UNSENT_ON_CLOSE }];
   });
 }
@@ -44,10 +50,18 @@ export class Outbox extends Emitter<OutboxEvents> {
   readonly #publish: PublishMessage;
   readonly #now: () => number;
 
-  constructor(publish: PublishMessage, now: () => number = Date.now) {
+  readonly #isRefusal: (error: unknown) => boolean;
+
+  /** `isRefusal`: errors that mean "not like this", which are left to the user. */
+  constructor(
+    publish: PublishMessage,
+    now: () => number = Date.now,
+    isRefusal: (error: unknown) => boolean = () => false,
+  ) {
     super();
     this.#publish = publish;
     this.#now = now;
+    this.#isRefusal = isRefusal;
   }
 
   get items(): readonly OutgoingMessage[] {
@@ -83,8 +97,19 @@ export class Outbox extends Emitter<OutboxEvents> {
   retry(clientId: string): void {
     const message = this.#find(clientId);
     if (!message || message.status !== 'failed') return;
-    this.#update(clientId, { status: 'pending', error: undefined });
+    this.#update(clientId, { status: 'pending', error: undefined, refused: undefined });
     this.#enqueue(clientId);
+  }
+
+  /**
+   * The connection is back: everything that failed on the way is sent again, in order. What
+   * the server refused waits for the user (Retry or Discard). A copy that did get through
+   * before is recognised by its client message id and shown once.
+   */
+  resendFailed(): void {
+    for (const message of this.#items) {
+      if (message.status === 'failed' && !message.refused) this.retry(message.clientId);
+    }
   }
 
   discard(clientId: string): void {
@@ -126,6 +151,7 @@ export class Outbox extends Emitter<OutboxEvents> {
         this.#update(clientId, {
           status: 'failed',
           error: error instanceof Error ? error.message : String(error),
+          ...(this.#isRefusal(error) ? { refused: true } : {}),
         });
         return;
       }

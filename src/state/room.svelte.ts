@@ -177,6 +177,11 @@ export class RoomState {
           messagePublication(deps.userId, message.text, message.clientId, message.createdAtMs),
         ),
       this.#now,
+      (error) =>
+        error instanceof SynapError &&
+        (error.kind === 'forbidden' ||
+          error.kind === 'unauthorized' ||
+          error.kind === 'bad_request'),
     );
     const outboxKey = `synap-chat:outbox:${JSON.stringify([deps.serverUrl, this.stream, deps.userId])}`;
     this.#outboxKey = outboxKey;
@@ -391,7 +396,11 @@ export class RoomState {
   #wireFeed(): void {
     const sub = this.#feed;
     const { serverUrl, subscriberId } = this.#deps;
-    sub.on('state', ({ newState }) => (this.#connection = newState));
+    sub.on('state', ({ oldState, newState }) => {
+      this.#connection = newState;
+      // Back online: what failed to send on the way goes again, in order.
+      if (newState.kind === 'live' && oldState.kind !== 'live') this.#outbox.resendFailed();
+    });
     sub.on('cursor', (cursor) => this.#cursorWrite.set(cursor));
     sub.on('stats', (stats) => (this.#stats = stats));
     sub.on('malformed', ({ count }) => (this.#malformed += count));

@@ -300,6 +300,23 @@ describe('ChatApp', { timeout: 30_000 }, () => {
   });
 });
 
+describe('ChatApp when sending fails', { timeout: 30_000 }, () => {
+  it('sends a message that failed while the server was down by itself once it is back, once', async () => {
+    const { app, room } = await liveInGeneral();
+    await standin.close();
+    room.send('typed while down');
+    await waitFor(() => messages(app)[0]?.status === 'failed', 'the failure');
+    standin = await startSynapStandin({
+      port: Number(new URL(app.settings.current.serverUrl).port),
+      pollIntervalMs: 20,
+    });
+    rest = new SynapRest({ baseUrl: standin.url });
+    room.retryNow();
+    await waitFor(() => messages(app)[0]?.status === 'confirmed', 'sent without a click', 20_000);
+    expect(messages(app).map((m) => m.text)).toEqual(['typed while down']);
+  });
+});
+
 describe('ChatApp timeline and rooms housekeeping', { timeout: 30_000 }, () => {
   it('drops a reload\'s "left" + "joined" pair, keeping real arrivals and departures', async () => {
     const { app, room, stream } = await liveInGeneral();

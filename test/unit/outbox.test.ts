@@ -125,4 +125,49 @@ describe('Outbox across a reload', () => {
     expect(outbox.confirm('c1')).toBe(true);
     expect(outbox.items.map((item) => item.clientId)).toEqual(['c9']);
   });
+
+  it('sends what failed again by itself, in order, leaving refusals to the user', async () => {
+    const sent: string[] = [];
+    let down = true;
+    const outbox = new Outbox(
+      (message) => {
+        if (down)
+          return Promise.reject(new Error(message.text === 'refused' ? 'forbidden' : 'offline'));
+        sent.push(message.text);
+        return Promise.resolve({ offset: sent.length });
+      },
+      Date.now,
+      (error) => error instanceof Error && error.message === 'forbidden',
+    );
+    for (const text of ['one', 'refused', 'two']) outbox.send(text);
+    await settle();
+    expect(outbox.items.map((item) => [item.text, item.status, item.refused ?? false])).toEqual([
+      ['one', 'failed', false],
+      ['refused', 'failed', true],
+      ['two', 'failed', false],
+    ]);
+    down = false;
+    outbox.resendFailed();
+    await settle();
+    expect(sent).toEqual(['one', 'two']);
+    expect(outbox.items.map((item) => item.text)).toEqual(['refused']);
+  });
+
+  it('keeps a refusal as it was across a reload, instead of "not confirmed"', () => {
+    const restored = readOutgoing([
+      {
+        clientId: 'a',
+        text: 'no',
+        createdAtMs: 1,
+        status: 'failed',
+        error: 'Forbidden',
+        refused: true,
+      },
+      { clientId: 'b', text: 'maybe', createdAtMs: 2, status: 'pending' },
+    ]);
+    expect(restored.map((item) => [item.error, item.refused ?? false])).toEqual([
+      ['Forbidden', true],
+      ['not confirmed before the page closed', false],
+    ]);
+  });
 });
