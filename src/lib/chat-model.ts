@@ -42,6 +42,12 @@ export interface SystemLine {
 
 export type TimelineEntry = ChatMessage | SystemLine;
 
+/** Whether the room's recent messages have been read from the server yet. */
+export type HistoryStatus =
+  | { kind: 'loading'; scannedEvents: number }
+  | { kind: 'failed'; message: string }
+  | { kind: 'ready' };
+
 /** A user seen in a room, from presence events. */
 export interface OnlineUser {
   userId: string;

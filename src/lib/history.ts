@@ -3,6 +3,8 @@
 import { SynapError, type ConsumeResult, type StreamEvent } from './synap-rest';
 
 export const HISTORY_PAGE_EVENTS = 250;
+/** Pages never grow past this (a room whose top is all typing and presence). */
+export const MAX_HISTORY_PAGE_EVENTS = 2_000;
 
 export interface HistoryRequest {
   /** Reads events by offset (RoomSubscription.consume, which knows the room's quirks). */
@@ -23,7 +25,10 @@ export interface HistoryRequest {
    * keeps everything read, so the next step does not download the same events again.
    */
   trimToMinMessages?: boolean;
+  /** The first page's size; pages double while they bring too few messages. */
   pageEvents?: number;
+  /** Called after each page with the number of events searched so far. */
+  onProgress?: (scannedEvents: number) => void;
 }
 
 export interface HistoryPage {
@@ -39,7 +44,7 @@ export interface HistoryPage {
 }
 
 export async function loadHistory(request: HistoryRequest): Promise<HistoryPage> {
-  const pageEvents = request.pageEvents ?? HISTORY_PAGE_EVENTS;
+  let pageEvents = request.pageEvents ?? HISTORY_PAGE_EVENTS;
   let earliest = Math.max(0, request.earliestOffset ?? 0);
   let before = request.beforeOffset;
   let messages = 0;
@@ -47,7 +52,7 @@ export async function loadHistory(request: HistoryRequest): Promise<HistoryPage>
   let malformed = 0;
   const pages: StreamEvent[][] = [];
   while (before > earliest && scanned < request.maxEvents) {
-    const from = Math.max(earliest, before - pageEvents);
+    const from = Math.max(earliest, before - Math.min(pageEvents, request.maxEvents - scanned));
     let page;
     try {
       page = await request.consume(from, before - from);
@@ -67,6 +72,10 @@ export async function loadHistory(request: HistoryRequest): Promise<HistoryPage>
     messages += events.filter(request.countsAsMessage).length;
     scanned += before - from;
     before = from;
+    request.onProgress?.(scanned);
+    // Mostly typing and presence up here: ask for more at a time.
+    if (messages < request.minMessages)
+      pageEvents = Math.min(pageEvents * 2, MAX_HISTORY_PAGE_EVENTS);
     if (messages >= request.minMessages && before <= (request.reachBackTo ?? before)) break;
   }
   let events = pages.flat();

@@ -3,10 +3,14 @@
 
 import type { OnlineUser } from './chat-model';
 
-/** Our client re-announces `user_joined` this often while it is in a room. */
-export const PRESENCE_HEARTBEAT_MS = 30_000;
+/**
+ * Our client re-announces `user_joined` this often while it is in a room, unless it sent a
+ * message or typed within that time (which proves presence too). Synap keeps 10,000 events a
+ * room: at this pace 50 idle users take 3,000 an hour, leaving the rest for messages.
+ */
+export const PRESENCE_HEARTBEAT_MS = 60_000;
 /** Two missed heartbeats and some slack: a crashed tab never says goodbye. */
-export const PRESENCE_TIMEOUT_MS = 75_000;
+export const PRESENCE_TIMEOUT_MS = 150_000;
 
 export interface PresenceTrackerOptions {
   /** Current epoch ms; injectable for tests. */

@@ -1,6 +1,6 @@
 // One joined room: its timeline, unread count, typing, presence and connection, fed by a
 // RoomFeed (live) and REST history (past), and the user's commands back to Synap.
-import type { ChatMessage, OnlineUser, TimelineEntry } from '../lib/chat-model';
+import type { ChatMessage, HistoryStatus, OnlineUser, TimelineEntry } from '../lib/chat-model';
 import {
   decodeChatEvent,
   messagePublication,
@@ -37,8 +37,11 @@ import { TypingTracker } from '../lib/typing-tracker';
 export const INITIAL_HISTORY_MESSAGES = 50;
 /** Messages added per "load earlier" step. */
 export const OLDER_PAGE_MESSAGES = 50;
-/** One history load never scans more events than this (typing events are most of a busy log). */
-export const MAX_HISTORY_SCAN_EVENTS = 5_000;
+/**
+ * One history load never scans more events than this: Synap keeps 10,000 per room, and typing
+ * and presence may be most of them, so the last messages are found wherever they are.
+ */
+export const MAX_HISTORY_SCAN_EVENTS = 10_000;
 /** Typing and presence expire on the clock, so the room re-reads them this often. */
 const CLOCK_TICK_MS = 1_000;
 /** The cached tail of the timeline (for an instant reload) is written at most this often. */
@@ -108,6 +111,11 @@ export class RoomState {
   #hasOlder = $state(false);
   #loadingOlder = $state(false);
   #historyError = $state<string | null>(null);
+  /** The room's first read from the server is done (for this generation). */
+  #historyReady = $state(false);
+  #historyScanned = $state(0);
+  /** What the first read asked for, to ask again after it failed. */
+  #initialLoad: { before: number; reachBackTo: number } | null = null;
   #earliestOffset = $state(0);
   #malformed = $state(0);
   #active = $state(false);
@@ -117,6 +125,24 @@ export class RoomState {
     ...this.#outgoing.map((item): ChatMessage => this.#pendingEntry(item)),
   ]);
 
+  /** Whether the room's recent messages are there yet, and why not. */
+  readonly historyStatus: HistoryStatus = $derived.by((): HistoryStatus => {
+    if (this.#historyReady) return { kind: 'ready' };
+    if (this.#historyError) return { kind: 'failed', message: this.#historyError };
+    const connection = this.#connection;
+    switch (connection.kind) {
+      case 'reconnecting':
+        return { kind: 'failed', message: connection.reason };
+      case 'offline':
+        return { kind: 'failed', message: 'the network is offline' };
+      case 'unauthorized':
+      case 'failed':
+        return { kind: 'failed', message: connection.message };
+      default:
+        return { kind: 'loading', scannedEvents: this.#historyScanned };
+    }
+  });
+
   readonly #model = new TimelineModel();
   /** The first name seen per look-alike skeleton: later different names with it are marked. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -124,6 +150,8 @@ export class RoomState {
   /** Whether the reader follows the newest messages (only then may old ones be dropped). */
   #following = false;
   #flushPending = false;
+  /** When this user last published anything here (presence included). */
+  #lastPublishedMs = Number.NEGATIVE_INFINITY;
   readonly #cursorWrite: CoalescedWrite<RoomCursor>;
   readonly #readMarkerWrite: CoalescedWrite<RoomCursor>;
   readonly #tailKey: string;
@@ -267,7 +295,7 @@ export class RoomState {
     });
     this.#timers.push(
       setInterval(() => this.#refreshClockState(), CLOCK_TICK_MS),
-      setInterval(() => void this.#announce('joined', true), PRESENCE_HEARTBEAT_MS),
+      setInterval(() => this.#heartbeat(), PRESENCE_HEARTBEAT_MS),
     );
   }
 
@@ -330,6 +358,7 @@ export class RoomState {
 
   // --- user commands ------------------------------------------------------------------
   send(text: string): void {
+    this.#lastPublishedMs = this.#now();
     this.#outbox.send(text);
     // Replies tend to follow: a polled room looks sooner.
     this.#feed.wake();
@@ -370,6 +399,16 @@ export class RoomState {
       this.#statsTimer = null;
       if (!this.#stopped) void this.refreshStats();
     }, STATS_REFRESH_MS);
+  }
+
+  /** "Try again" where messages could not be loaded: the first read, or the connection. */
+  retryHistory(): void {
+    const initial = this.#initialLoad;
+    if (this.#historyError && initial) {
+      void this.#loadHistory(initial.before, INITIAL_HISTORY_MESSAGES, initial.reachBackTo);
+    } else {
+      this.#feed.retryNow();
+    }
   }
 
   async loadOlder(): Promise<void> {
@@ -419,6 +458,7 @@ export class RoomState {
       this.#dividerOffset = null;
       this.#flush();
       this.#historyFor = null;
+      this.#historyReady = false;
       this.#historyBefore = null;
       this.#hasOlder = false;
       this.#notify('reset', 'This room was reset by the server: its earlier history is gone');
@@ -462,8 +502,14 @@ export class RoomState {
     this.#loadingOlder = true;
     this.#historyError = null;
     const generation = this.#generation;
+    const first = reachBackTo !== undefined;
+    if (first) {
+      this.#initialLoad = { before, reachBackTo };
+      this.#historyScanned = 0;
+    }
     try {
       const page = await loadHistory({
+        ...(first ? { onProgress: (scanned: number) => (this.#historyScanned = scanned) } : {}),
         consume: (from, limit) => this.#feed.consume(from, limit),
         beforeOffset: before,
         earliestOffset: this.#earliestOffset,
@@ -485,6 +531,7 @@ export class RoomState {
         this.#model.placeDivider();
         this.markRead();
       }
+      if (first) this.#historyReady = true;
       this.#flush();
     } catch (error) {
       this.#historyError =
@@ -679,6 +726,15 @@ export class RoomState {
     if (key(online) !== key(this.#online)) this.#online = online;
   }
 
+  /**
+   * Re-announces presence, unless something this user published lately proved it already:
+   * Synap's 10,000-event ring is shared by messages and these.
+   */
+  #heartbeat(): void {
+    if (this.#now() - this.#lastPublishedMs < PRESENCE_HEARTBEAT_MS - CLOCK_TICK_MS) return;
+    void this.#announce('joined', true);
+  }
+
   async #announce(kind: 'joined' | 'left', heartbeat = false, keepalive = false): Promise<void> {
     const publication = presencePublication(kind, this.#deps.userId, {
       heartbeat,
@@ -693,6 +749,7 @@ export class RoomState {
     publication: Publication,
     options: { keepalive?: boolean; createRoom?: boolean } = {},
   ): Promise<void> {
+    this.#lastPublishedMs = this.#now();
     const { rest } = this.#deps;
     const keepalive = options.keepalive ?? false;
     try {

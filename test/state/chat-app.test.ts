@@ -33,12 +33,13 @@ function freshPrefix(): string {
   return `t${prefixCounter}-${Date.now().toString(36)}-`;
 }
 
-function makeApp(storage = new MapStorage()) {
+function makeApp(storage = new MapStorage(), fetchImpl?: typeof fetch) {
   const app = new ChatApp({
     storage: new SafeStorage(() => storage),
     defaultServerUrl: standin.url,
     WebSocket: NodeWebSocket,
     livenessIntervalMs: 500,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
   apps.push(app);
   return { app, storage };
@@ -314,6 +315,35 @@ describe('ChatApp when sending fails', { timeout: 30_000 }, () => {
     room.retryNow();
     await waitFor(() => messages(app)[0]?.status === 'confirmed', 'sent without a click', 20_000);
     expect(messages(app).map((m) => m.text)).toEqual(['typed while down']);
+  });
+});
+
+describe('ChatApp when history cannot be read', { timeout: 30_000 }, () => {
+  it('says the messages could not be loaded (not "no messages yet"), and Try again loads them', async () => {
+    let refuse = true;
+    const flaky: typeof fetch = (input, init) =>
+      refuse && String(input).includes('/consume/')
+        ? Promise.resolve(new Response('', { status: 503 }))
+        : fetch(input, init);
+    const chosen = settings();
+    const stream = `${chosen.roomPrefix}general`;
+    await rest.ensureRoom(stream);
+    await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: 'earlier' }));
+    const { app } = makeApp(new MapStorage(), flaky);
+    await app.connect(chosen);
+    const room = app.activeRoom;
+    if (!room) throw new Error('no room');
+    expect(room.historyStatus.kind).toBe('loading');
+    await waitFor(() => room.historyStatus.kind === 'failed', 'the failure');
+    expect(room.historyStatus).toMatchObject({
+      kind: 'failed',
+      message: expect.stringMatching(/503/),
+    });
+    refuse = false;
+    room.retryHistory();
+    await waitFor(() => room.historyStatus.kind === 'ready', 'loaded on retry');
+    await waitFor(() => messages(app).length === 1, 'the earlier message');
+    expect(messages(app)[0]?.text).toBe('earlier');
   });
 });
 

@@ -76,8 +76,9 @@ describe('loadHistory', () => {
     );
   });
 
-  it('never scans more than maxEvents in one call', async () => {
+  it('never scans more than maxEvents in one call, asking for more at a time while pages bring too few messages', async () => {
     const { consume, calls } = room(10_000);
+    const progress: number[] = [];
     const page = await loadHistory({
       consume,
       beforeOffset: 10_000,
@@ -85,8 +86,10 @@ describe('loadHistory', () => {
       maxEvents: 1_000,
       countsAsMessage: isMessage,
       pageEvents: 250,
+      onProgress: (scanned) => progress.push(scanned),
     });
-    expect(calls).toHaveLength(4);
+    expect(calls).toHaveLength(3);
+    expect(progress).toEqual([250, 750, 1_000]);
     expect(page.before).toBe(9_000);
     expect(page.reachedStart).toBe(false);
   });

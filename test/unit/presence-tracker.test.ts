@@ -13,8 +13,8 @@ function setup(startMs = 1_000_000) {
 
 describe('PresenceTracker', () => {
   it('has a timeout that survives a missed heartbeat', () => {
-    expect(PRESENCE_HEARTBEAT_MS).toBe(30_000);
-    expect(PRESENCE_TIMEOUT_MS).toBe(75_000);
+    expect(PRESENCE_HEARTBEAT_MS).toBe(60_000);
+    expect(PRESENCE_TIMEOUT_MS).toBe(150_000);
     expect(PRESENCE_TIMEOUT_MS).toBeGreaterThan(2 * PRESENCE_HEARTBEAT_MS);
   });
 
