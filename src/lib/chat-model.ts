@@ -40,7 +40,22 @@ export interface SystemLine {
   atMs: number;
 }
 
-export type TimelineEntry = ChatMessage | SystemLine;
+/**
+ * Where the server dropped events before they could be read (retention). Their kinds are
+ * unknown: they may have been messages, typing or presence.
+ */
+export interface GapLine {
+  type: 'gap';
+  key: string;
+  /** The first lost offset (no other entry has it). */
+  offset: number;
+  /** Events from `offset` up to here were lost. */
+  toOffset: number;
+  /** When the loss was noticed, epoch ms. */
+  atMs: number;
+}
+
+export type TimelineEntry = ChatMessage | SystemLine | GapLine;
 
 /** Whether the room's recent messages have been read from the server yet. */
 export type HistoryStatus =

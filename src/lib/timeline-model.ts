@@ -2,7 +2,7 @@
 // bounded window of them in memory, the unread count and where the "New messages" divider
 // goes. No Svelte here: RoomState (src/state/room.svelte.ts) holds a snapshot of it in
 // $state and decides when to publish a new one.
-import type { ChatMessage, SystemLine, TimelineEntry } from './chat-model';
+import type { ChatMessage, GapLine, SystemLine, TimelineEntry } from './chat-model';
 
 /** Entries kept in memory while nobody reads the old part; older ones are fetched again. */
 export const TIMELINE_WINDOW_ENTRIES = 5_000;
@@ -116,6 +116,20 @@ export class TimelineModel {
       return;
     }
     this.#insert(line);
+  }
+
+  /** Marks where events were lost, in place: between what came before and after them. */
+  addGap(gap: GapLine): void {
+    if (this.#offsets.has(gap.offset)) return;
+    // Losses reported in steps (the earliest offset moved on while catching up) are one gap.
+    const index = this.#indexOf(gap.offset);
+    const before = this.#entries[index - 1];
+    if (before?.type === 'gap' && before.toOffset >= gap.offset) {
+      this.#entries[index - 1] = { ...before, toOffset: Math.max(before.toOffset, gap.toOffset) };
+      this.#changed = true;
+      return;
+    }
+    this.#insert(gap);
   }
 
   /** Everything goes (the room was reset); the read marker is set anew by the caller. */

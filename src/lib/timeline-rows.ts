@@ -7,7 +7,7 @@
 // Days and time texts are computed once per entry (entry-time.ts), and a message keeps its
 // row object while its grouping is unchanged, so rows on screen see nothing new.
 
-import type { ChatMessage, SystemLine, TimelineEntry } from './chat-model';
+import type { ChatMessage, GapLine, SystemLine, TimelineEntry } from './chat-model';
 import { dayKey, entryDay, entryMs, formatDay, previousDayKey, zoneOf } from './entry-time';
 
 /** Messages closer than this from the same author read as one burst. */
@@ -17,7 +17,8 @@ export type TimelineRow =
   | { kind: 'day'; key: string; label: string; dateIso: string }
   | { kind: 'unread'; key: string }
   | { kind: 'message'; key: string; message: ChatMessage; groupStart: boolean; groupEnd: boolean }
-  | { kind: 'system'; key: string; line: SystemLine };
+  | { kind: 'system'; key: string; line: SystemLine }
+  | { kind: 'gap'; key: string; gap: GapLine };
 
 type MessageRow = Extract<TimelineRow, { kind: 'message' }>;
 type SystemRow = Extract<TimelineRow, { kind: 'system' }>;
@@ -141,7 +142,11 @@ export class TimelineRowBuilder {
       rows.push({ kind: 'unread', key: this.#uniqueKey('unread-divider') });
     }
     const key = this.#uniqueKey(entry.key);
-    rows.push(entry.type === 'system' ? systemRow(entry, key) : messageRow(entry, key, !continues));
+    if (entry.type === 'gap') rows.push({ kind: 'gap', key, gap: entry });
+    else
+      rows.push(
+        entry.type === 'system' ? systemRow(entry, key) : messageRow(entry, key, !continues),
+      );
   }
 
   #uniqueKey(key: string): string {

@@ -451,7 +451,17 @@ export class RoomState {
       if (this.#active) this.#scheduleStatsRefresh();
       this.#scheduleFlush();
     });
-    sub.on('gap', ({ lost }) => this.#notifyGap(lost));
+    sub.on('gap', ({ fromOffset, toOffset, lost }) => {
+      this.#model.addGap({
+        type: 'gap',
+        key: `gap${fromOffset}`,
+        offset: fromOffset,
+        toOffset,
+        atMs: this.#now(),
+      });
+      this.#notifyGap(lost);
+      this.#scheduleFlush();
+    });
     sub.on('reset', () => {
       this.#model.clear();
       this.#unread = 0;
@@ -695,7 +705,7 @@ export class RoomState {
     for (const entry of tail.entries) {
       if (entry.offset === null) continue;
       if (entry.type === 'message') this.#model.addMessage({ ...entry, offset: entry.offset });
-      else this.#model.addSystem(entry);
+      else if (entry.type === 'system') this.#model.addSystem(entry);
     }
     this.#hasOlder = (tail.entries[0]?.offset ?? 0) > 0;
     this.#flush();
@@ -707,8 +717,12 @@ export class RoomState {
     const total = lost + (last?.kind === 'gap' ? (this.#gapLost ?? 0) : 0);
     if (last?.kind === 'gap') this.#notices = this.#notices.slice(0, -1);
     this.#gapLost = total;
-    const noun = total === 1 ? 'older message is' : 'older messages are';
-    this.#notify('gap', `${total.toLocaleString()} ${noun} no longer available`);
+    // Only the count of events is known: some were typing and presence, not messages.
+    const events = total === 1 ? '1 event was' : `${total.toLocaleString()} events were`;
+    this.#notify(
+      'gap',
+      `Some messages may be missing: ${events} dropped by the server before they could be read`,
+    );
   }
 
   #notify(kind: RoomNotice['kind'], text: string): void {

@@ -347,6 +347,62 @@ describe('ChatApp when history cannot be read', { timeout: 30_000 }, () => {
   });
 });
 
+describe(
+  'ChatApp when the server dropped events before they were read',
+  { timeout: 30_000 },
+  () => {
+    it('marks the gap where it is, counting events honestly, and shows what came after once', async () => {
+      const small = await startSynapStandin({
+        port: 0,
+        pollIntervalMs: 20,
+        maxBuffer: 50,
+        maxUnreadBuffer: 50,
+      });
+      try {
+        const smallRest = new SynapRest({ baseUrl: small.url });
+        const storage = new MapStorage();
+        const { app } = makeApp(storage);
+        const chosen = settings({ serverUrl: small.url });
+        const stream = `${chosen.roomPrefix}general`;
+        await app.connect(chosen);
+        const room = app.activeRoom;
+        if (!room) throw new Error('no room');
+        await waitFor(
+          () => room.connection.kind === 'live' && room.historyStatus.kind === 'ready',
+          'live',
+        );
+        const say = (text: string) =>
+          smallRest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: text }));
+        await say('before');
+        await waitFor(() => messages(app).length === 1, 'the first message');
+        app.dispose();
+        // While away, 120 events go by in a room that keeps 50, unread ones included.
+        for (let i = 0; i < 120; i += 1) await say(`away ${i}`);
+        const { app: back } = makeApp(storage);
+        back.resume();
+        const again = back.activeRoom;
+        if (!again) throw new Error('no room after reload');
+        await waitFor(() => again.timeline.some((entry) => entry.type === 'gap'), 'the gap line');
+        await waitFor(() => messages(back).at(-1)?.text === 'away 119', 'the newest message');
+        const kinds = again.timeline.map((entry) =>
+          entry.type === 'gap' ? 'gap' : entry.type === 'message' ? entry.text : entry.type,
+        );
+        const gapAt = kinds.indexOf('gap');
+        expect(kinds.filter((kind) => kind === 'gap')).toHaveLength(1);
+        expect(kinds.slice(0, gapAt)).toContain('before');
+        expect(
+          kinds.slice(gapAt + 1).every((kind) => kind.startsWith('away') || kind === 'system'),
+        ).toBe(true);
+        const after = kinds.slice(gapAt + 1).filter((kind) => kind.startsWith('away'));
+        expect(new Set(after).size).toBe(after.length);
+        expect(again.notices.at(-1)?.text).toMatch(/events? (was|were) dropped by the server/);
+      } finally {
+        await small.close();
+      }
+    });
+  },
+);
+
 describe('ChatApp timeline and rooms housekeeping', { timeout: 30_000 }, () => {
   it('drops a reload\'s "left" + "joined" pair, keeping real arrivals and departures', async () => {
     const { app, room, stream } = await liveInGeneral();

@@ -211,3 +211,25 @@ describe('the cached timeline tail', () => {
     ]);
   });
 });
+
+describe('a gap in the timeline', () => {
+  it('sits where the lost events were, between what came before and after', () => {
+    const model = new TimelineModel();
+    model.addMessage(message(1));
+    model.addMessage(message(2));
+    model.addMessage(message(40));
+    model.addGap({ type: 'gap', key: 'gap3', offset: 3, toOffset: 40, atMs: 0 });
+    model.addGap({ type: 'gap', key: 'gap3', offset: 3, toOffset: 40, atMs: 0 });
+    expect(model.entries.map((entry) => `${entry.type}@${entry.offset}`)).toEqual([
+      'message@1',
+      'message@2',
+      'gap@3',
+      'message@40',
+    ]);
+    // Reported in two steps, it is still one gap.
+    model.addGap({ type: 'gap', key: 'gap41', offset: 41, toOffset: 45, atMs: 0 });
+    model.addGap({ type: 'gap', key: 'gap45', offset: 45, toOffset: 60, atMs: 0 });
+    expect(model.entries.at(-1)).toMatchObject({ type: 'gap', offset: 41, toOffset: 60 });
+    expect(model.size).toBe(5);
+  });
+});

@@ -43,6 +43,8 @@ function shape(rows: TimelineRow[]): string[] {
         return 'unread';
       case 'system':
         return `${row.line.userId} ${row.line.kind}`;
+      case 'gap':
+        return `gap ${row.gap.offset}-${row.gap.toOffset}`;
       case 'message':
         return `${row.message.userId}${row.groupStart ? '<' : ''}${row.groupEnd ? '>' : ''}`;
     }
