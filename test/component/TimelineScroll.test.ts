@@ -59,7 +59,8 @@ function viewY(log: HTMLElement, text: string): number {
 
 const jumpButton = () => screen.queryByRole('button', { name: /Jump to latest/ });
 
-describe('Timeline scrolling', () => {
+// Each test waits on several rounds of (fake) layout; a busy machine needs more than 5 s.
+describe('Timeline scrolling', { timeout: 20_000 }, () => {
   it('loads older messages when scrolled to the top, once per visit', async () => {
     const onLoadOlder = vi.fn();
     const { log } = await renderTimeline(history(120), { hasOlder: true, onLoadOlder });
