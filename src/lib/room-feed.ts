@@ -73,9 +73,10 @@ export interface RoomFeedOptions {
   createFirst?: boolean;
 }
 
-export const LIVENESS_INTERVAL_MS = 10_000;
+/** Two checks without progress mean a dead transport: the room on screen knows within 15 s. */
+export const LIVENESS_INTERVAL_MS = 6_000;
 /** Rooms not on screen are checked less often. */
-const BACKGROUND_LIVENESS_FACTOR = 3;
+const BACKGROUND_LIVENESS_FACTOR = 2;
 export const CATCH_UP_PAGE_SIZE = 1_000;
 /** A backlog the socket delivers in one poll: beyond this, REST is faster. */
 const SOCKET_BATCH_EVENTS = 100;

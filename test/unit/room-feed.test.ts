@@ -488,3 +488,57 @@ describe('RoomFeed over a server whose WebSocket upgrades fail', () => {
     }
   });
 });
+
+describe('RoomFeed against a server that lies in its error frames', () => {
+  it(
+    'checks a huge "earliest retained offset" with the stats before reporting any loss',
+    { timeout: 20_000 },
+    async () => {
+      const room = uniqueRoom('liar');
+      await rest.ensureRoom(room);
+      await publishMany(room, 3);
+      // REST goes to the honest stand-in; the socket says every event is gone.
+      let lies = 0;
+      const liar = new WebSocketServer({ port: 0 });
+      liar.on('connection', (socket) => {
+        lies += 1;
+        socket.send(
+          JSON.stringify({ type: 'connected', room, subscriber_id: 'tester', from_offset: 0 }),
+        );
+        socket.send(
+          JSON.stringify({
+            type: 'error',
+            error: 'Stream offset 3 out of range; earliest retained offset is 999999999',
+          }),
+        );
+        socket.terminate();
+      });
+      await new Promise((resolve) => liar.once('listening', resolve));
+      const liarPort = (liar.address() as { port: number }).port;
+      const RoutedWebSocket = class extends NodeWebSocket {
+        constructor(url: string) {
+          super(url.replace(new URL(standin.url).host, `127.0.0.1:${liarPort}`));
+        }
+      } as typeof NodeWebSocket;
+      try {
+        const { generation } = await rest.stats(room);
+        const { seen } = watch({
+          room,
+          cursor: { generation, nextOffset: 3 },
+          WebSocket: RoutedWebSocket,
+          reconnect: { minDelayMs: 20, maxDelayMs: 50 },
+        });
+        await waitFor(() => lies >= 3, 'a few lies');
+        expect(seen.gaps).toEqual([]);
+        expect(seen.resets).toEqual([]);
+        // Nothing was thrown away: a backlog after the cursor still comes, over REST.
+        await publishMany(room, 150);
+        await waitFor(() => seen.offsets.length >= 50, 'the backlog, caught up over REST');
+        expect(seen.offsets.slice(0, 5)).toEqual([3, 4, 5, 6, 7]);
+        expect(seen.gaps).toEqual([]);
+      } finally {
+        liar.close();
+      }
+    },
+  );
+});
