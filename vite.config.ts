@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
@@ -43,6 +44,85 @@ function embeddedStandin(): Plugin {
   };
 }
 
+/**
+ * The built page's Content-Security-Policy, as a <meta> tag (a file opened from disk, or a
+ * static host we do not configure, has no response headers to carry one). Scripts and styles
+ * are allowed only by the sha256 of the inline <script> and <style> that vite-plugin-singlefile
+ * leaves in index.html: no 'unsafe-inline', no 'unsafe-eval', nothing loaded from anywhere.
+ *
+ * - `connect-src http: https: ws: wss:`: the honest minimum. The app talks to whatever Synap
+ *   server the user types in (REST over http(s), the stream WebSocket over ws(s)), so no list
+ *   of hosts can be known when the page is built.
+ * - `style-src` has no 'unsafe-inline': the app's and virtua's inline styles are all set
+ *   through the CSSOM (Svelte's `style:` directives and `style={…}` write `element.style`),
+ *   which CSP does not govern; only style attributes and <style> elements in markup need it.
+ * - `img-src data:` for the favicon, an inline SVG.
+ * - Trusted Types: only Svelte's own policy (`svelte-trusted-html`, which it uses to build its
+ *   templates) may feed HTML sinks, so any other innerHTML & co. throws in the page as well as
+ *   being refused by the linter.
+ * - `frame-ancestors` (who may frame the page) is ignored in a <meta> policy by design; it needs
+ *   an HTTP header from the host (`Content-Security-Policy: frame-ancestors 'none'`).
+ *
+ * Only the build gets it: the dev server injects its own scripts (Vite's client, HMR).
+ */
+export function contentSecurityPolicy(html: string): string {
+  const hashes = (tag: 'script' | 'style') => {
+    const found: string[] = [];
+    for (const match of html.matchAll(
+      new RegExp(`<${tag}\\b([^>]*)>([\\s\\S]*?)</${tag}>`, 'gi'),
+    )) {
+      const [, attributes = '', body = ''] = match;
+      if (/\bsrc\s*=/i.test(attributes)) {
+        throw new Error(`index.html loads a ${tag} from a file; the CSP allows inline ones only`);
+      }
+      found.push(`'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
+    }
+    return found;
+  };
+  const scripts = hashes('script');
+  const styles = hashes('style');
+  if (scripts.length === 0) throw new Error('index.html has no inline script to allow');
+  return [
+    "default-src 'none'",
+    `script-src ${scripts.join(' ')}`,
+    `style-src ${styles.length ? styles.join(' ') : "'none'"}`,
+    'img-src data:',
+    'connect-src http: https: ws: wss:',
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "require-trusted-types-for 'script'",
+    'trusted-types svelte-trusted-html',
+  ].join('; ');
+}
+
+/** Puts the policy in index.html once vite-plugin-singlefile has inlined everything into it. */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'synap-content-security-policy',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle: {
+      // After vite-plugin-singlefile's own 'post' generateBundle, which comes before this
+      // plugin in the list.
+      order: 'post',
+      handler(_options, bundle) {
+        for (const file of Object.values(bundle)) {
+          if (file.type !== 'asset' || !file.fileName.endsWith('.html')) continue;
+          const html = String(file.source);
+          const meta = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(html)}" />`;
+          // Before anything the policy governs (the favicon, the script, the style).
+          const charset = /<meta charset="[^"]*"\s*\/?>/i.exec(html);
+          if (!charset)
+            throw new Error(`${file.fileName} has no <meta charset> to put the CSP after`);
+          const at = charset.index + charset[0].length;
+          file.source = `${html.slice(0, at)}\n    ${meta}${html.slice(at)}`;
+        }
+      },
+    },
+  };
+}
+
 export default defineConfig(({ command }) => ({
   base: './',
   define: {
@@ -53,6 +133,7 @@ export default defineConfig(({ command }) => ({
     embeddedStandin(),
     // One self-contained index.html: module scripts from separate files do not load over file://.
     command === 'build' ? viteSingleFile() : null,
+    command === 'build' ? contentSecurityPolicyMeta() : null,
   ],
   build: { target: 'es2022' },
   test: {

@@ -1,15 +1,18 @@
 // Runs every suite (Vitest's projects, Playwright's end-to-end tests, the bench's smoke run) and prints the
 // one totals line CI reads: "N passed, N failed". Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
 const OUT_DIR = 'test-results';
 const VITEST_JSON = `${OUT_DIR}/vitest.json`;
 const PLAYWRIGHT_JSON = `${OUT_DIR}/playwright.json`;
+/** What the hostile-input end-to-end suites tried (test/e2e/hostile/summary.ts), per E2E_PORT_OFFSET. */
+const HOSTILE_DIR = `${OUT_DIR}/hostile${process.env.E2E_PORT_OFFSET ? `-${process.env.E2E_PORT_OFFSET}` : ''}`;
 
 mkdirSync(OUT_DIR, { recursive: true });
 rmSync(VITEST_JSON, { force: true });
 rmSync(PLAYWRIGHT_JSON, { force: true });
+rmSync(HOSTILE_DIR, { recursive: true, force: true });
 
 function run(command, args, env = {}) {
   console.log(`\n$ ${command} ${args.join(' ')}`);
@@ -71,5 +74,37 @@ else {
   failed += 1;
 }
 
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+/** One line for the hostile-input suites: XSS vectors tried and run, malformed kinds survived. */
+function hostileSummary() {
+  const files = existsSync(HOSTILE_DIR) ? readdirSync(HOSTILE_DIR) : [];
+  const xss = files.includes('xss.json') ? readJson(`${HOSTILE_DIR}/xss.json`) : null;
+  const malformed = files
+    .filter((file) => /^malformed-.*\.json$/.test(file))
+    .map((file) => readJson(`${HOSTILE_DIR}/${file}`))
+    .filter(Boolean);
+  if (!xss && malformed.length === 0) return 'hostile input: no results (the suites did not run)';
+  const number = (n) => n.toLocaleString('en-US');
+  const parts = [];
+  if (xss) {
+    const placed = Object.values(xss.placements).reduce((sum, n) => sum + n, 0);
+    const markup = xss.domDangers + xss.cspViolations + xss.strayRequests;
+    parts.push(
+      `${number(xss.vectors)} XSS vectors tried (${number(placed)} placements), ` +
+        `${number(xss.executed)} executed, ${number(markup)} became markup or loads`,
+    );
+  } else parts.push('XSS suite did not finish');
+  if (malformed.length > 0) {
+    const sum = (key) => malformed.reduce((total, result) => total + result[key], 0);
+    const kinds = sum('kinds');
+    const kept = sum('keptWorking');
+    parts.push(
+      `${number(kinds)} malformed kinds, app kept working ${kept === kinds ? 'after every one' : `after ${number(kept)}`}, ` +
+        `${number(sum('skippedShown'))} skipped and counted`,
+    );
+  } else parts.push('malformed-input suite did not finish');
+  return `hostile input: ${parts.join('; ')}`;
+}
+
+console.log(`\n${hostileSummary()}`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

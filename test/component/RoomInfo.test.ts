@@ -33,6 +33,13 @@ describe('RoomInfo', () => {
     expect(valueOf('Created')).toMatch(/Jun 15, 2025/);
   });
 
+  it('counts what this client skipped as unreadable, once there is any', async () => {
+    const { rerender } = render(RoomInfo, { stats, locale: 'en-US' });
+    expect(screen.queryByText('Skipped', { selector: 'dt' })).not.toBeInTheDocument();
+    await rerender({ skipped: 12_345 });
+    expect(valueOf('Skipped')).toBe('12,345');
+  });
+
   it('says when nothing is retained', () => {
     render(RoomInfo, { stats: { ...stats, messageCount: 0, maxOffset: 0 } });
     expect(valueOf('Retained')).toBe('nothing yet');
