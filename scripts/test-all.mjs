@@ -74,6 +74,30 @@ else {
   failed += 1;
 }
 
+/**
+ * One line for the fault-injection suite (test/e2e/faults): its scenarios' tallies, summed from
+ * the JSON each run wrote during this `npm test` (older files are left over from other runs).
+ */
+function faultSummary() {
+  const offset = process.env.E2E_PORT_OFFSET;
+  const dir = `${OUT_DIR}/faults${offset ? `-${offset}` : ''}`;
+  const startedAt = Date.now() - process.uptime() * 1000;
+  const runs = (existsSync(dir) ? readdirSync(dir) : [])
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => readJson(`${dir}/${file}`))
+    .filter((result) => result && result.writtenAt >= startedAt);
+  if (runs.length === 0) return 'faults: no results (the suite did not run)';
+  const number = (n) => n.toLocaleString('en-US');
+  const sum = (key) => runs.reduce((total, result) => total + (result[key] ?? 0), 0);
+  const scenarios = new Set(runs.map((result) => result.scenario)).size;
+  const failedRuns = runs.filter((result) => result.status !== 'passed').length;
+  return (
+    `faults: ${number(scenarios)} scenarios (${number(runs.length)} runs), ` +
+    `${number(sum('messagesChecked'))} messages checked, ${number(sum('lost'))} lost, ` +
+    `${number(sum('duplicated'))} duplicated${failedRuns ? `, ${failedRuns} runs failed` : ''}`
+  );
+}
+
 /** One line for the hostile-input suites: XSS vectors tried and run, malformed kinds survived. */
 function hostileSummary() {
   const files = existsSync(HOSTILE_DIR) ? readdirSync(HOSTILE_DIR) : [];
@@ -106,5 +130,6 @@ function hostileSummary() {
 }
 
 console.log(`\n${hostileSummary()}`);
+console.log(faultSummary());
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);
