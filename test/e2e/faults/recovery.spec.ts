@@ -23,9 +23,11 @@ test('faults that need noticing: half-open connections, 500s and a stall, retent
 
 // Known gap of issue 8 (someone else's job): "failed sends are not resent automatically when
 // the connection returns (they wait for Retry)". Since 833758c they go again when the room's
-// feed comes back to Live, but a publish that fails while the feed stays Live (REST answers
-// 500 for a moment, the WebSocket is fine) is never sent again: it shows "Not sent" under a
-// "Live" status until Retry or the next reconnect, and what Alice writes next overtakes it.
+// feed comes back to Live (RoomState's 'state' handler calls Outbox.resendFailed), but a
+// publish that fails while the feed stays Live is not: on a socket (REST answers 500 for a
+// moment, the WebSocket is fine) it shows "Not sent" under "Live" until Retry or the next
+// reconnect; polling, the poll fails too and it goes at the next Live, after what Alice wrote
+// meanwhile (Outbox sends new messages past failed ones), so others see them out of order.
 test.fixme('a message that failed while the feed stayed live goes out by itself, in order @core', async ({
   users,
   lab,
