@@ -51,6 +51,17 @@ export function toEpochMs(value: unknown): number | null {
   return Math.round(number < SECONDS_MS_BOUNDARY ? number * 1000 : number);
 }
 
+/** Server times before this (2001) or more than a day ahead are not believed either. */
+const EARLIEST_PLAUSIBLE_MS = Date.UTC(2001, 0, 1);
+const SERVER_CLOCK_AHEAD_MS = 24 * 60 * 60_000;
+
+/** The server's stamp, or now when it is missing or absurd (a broken or hostile server). */
+function serverTime(timestamp: unknown, nowMs = Date.now()): number {
+  const ms = toEpochMs(timestamp);
+  if (ms === null || ms < EARLIEST_PLAUSIBLE_MS || ms > nowMs + SERVER_CLOCK_AHEAD_MS) return nowMs;
+  return ms;
+}
+
 /** An author's clock may be wrong or hostile: a time after the server stored it is not kept. */
 const MAX_AUTHOR_CLOCK_AHEAD_MS = 5 * 60_000;
 
@@ -97,7 +108,7 @@ export function decodeChatEvent(event: StreamEvent): DecodeResult {
   if (!payload) return { ok: false, reason: 'malformed', detail: 'data is not a JSON object' };
   const userId = readUserId(payload);
   if (!userId) return { ok: false, reason: 'malformed', detail: 'user_id is missing or invalid' };
-  const serverAtMs = toEpochMs(event.timestamp) ?? Date.now();
+  const serverAtMs = serverTime(event.timestamp);
   const base: EventBase = {
     offset: event.offset,
     userId,

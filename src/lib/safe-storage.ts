@@ -16,6 +16,8 @@ export class SafeStorage {
   readonly #open: () => StorageLike | null;
   readonly #memory = new Map<string, string>();
   #problem: string | null = null;
+  /** Said once anything stored could not be read: it stays said until the page closes. */
+  #damaged: string | null = null;
 
   /** `open` may throw (as `window.localStorage` does when storage is blocked). */
   constructor(open: () => StorageLike | null = defaultStorage) {
@@ -24,7 +26,7 @@ export class SafeStorage {
 
   /** Why the last write did not reach persistent storage, or null when all is well. */
   get problem(): string | null {
-    return this.#problem;
+    return this.#problem ?? this.#damaged;
   }
 
   #storage(): StorageLike | null {
@@ -76,6 +78,7 @@ export class SafeStorage {
     try {
       return JSON.parse(text) as unknown;
     } catch {
+      this.#damaged = 'Some saved data was damaged and could not be read: it was set aside.';
       return null;
     }
   }

@@ -704,8 +704,14 @@ export class RoomState {
     this.#tailGeneration = tail.generation;
     for (const entry of tail.entries) {
       if (entry.offset === null) continue;
-      if (entry.type === 'message') this.#model.addMessage({ ...entry, offset: entry.offset });
-      else if (entry.type === 'system') this.#model.addSystem(entry);
+      if (entry.type === 'message') {
+        // Storage can be written by anyone with this origin: "You" is decided here again.
+        const own =
+          entry.userId === this.#deps.userId &&
+          entry.clientId !== undefined &&
+          this.#deps.sentLog?.has(entry.clientId) === true;
+        this.#model.addMessage({ ...entry, offset: entry.offset, own });
+      } else if (entry.type === 'system') this.#model.addSystem(entry);
     }
     this.#hasOlder = (tail.entries[0]?.offset ?? 0) > 0;
     this.#flush();

@@ -151,3 +151,20 @@ describe('publications', () => {
     });
   });
 });
+
+describe('server timestamps', () => {
+  it.each([1e300, 0.5, 8_640_000_000_001, -5, Number.NaN])(
+    'reads an absurd server time (%s) as now, never as 1970 or the far future',
+    (timestamp) => {
+      const before = Date.now();
+      const decoded = decodeChatEvent({
+        offset: 1,
+        event: 'message',
+        data: JSON.stringify({ user_id: 'bob', message: 'hi' }),
+        timestamp,
+      });
+      expect(decoded.ok && decoded.event.serverAtMs).toBeGreaterThanOrEqual(before);
+      expect(decoded.ok && decoded.event.sentAtMs).toBeLessThanOrEqual(Date.now());
+    },
+  );
+});

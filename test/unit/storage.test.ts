@@ -48,6 +48,16 @@ describe('CursorStore', () => {
     }
   });
 
+  it('says so when something saved was damaged, even after later writes succeed', () => {
+    const backing = new MapStorage();
+    const storage = new SafeStorage(() => backing);
+    expect(storage.problem).toBeNull();
+    backing.map.set('k', '{not json');
+    expect(storage.getJson('k')).toBeNull();
+    storage.setJson('other', 1);
+    expect(storage.problem).toMatch(/damaged/);
+  });
+
   it('falls back to memory when storage is full, and says so', () => {
     const storage = new SafeStorage(() => new FullStorage());
     const cursors = new CursorStore(storage);
