@@ -80,8 +80,12 @@ export class Outbox extends Emitter<OutboxEvents> {
     this.#changed();
   }
 
-  /** Queues a message and returns it at once, as pending. */
+  /**
+   * Queues a message and returns it at once, as pending. What failed before it (and was not
+   * refused) goes first, so others read the user's messages in the order they were written.
+   */
   send(text: string, clientId: string = newClientId()): OutgoingMessage {
+    this.resendFailed();
     const message: OutgoingMessage = {
       clientId,
       text,

@@ -84,6 +84,8 @@ const SOCKET_BATCH_EVENTS = 100;
 const POLL_JITTER = 0.4;
 /** A polled room's liveness checks are at least this many polls apart. */
 const POLLS_PER_LIVENESS_CHECK = 3;
+/** A liveness check unanswered by then counts as a dead connection (see #checkLiveness). */
+const LIVENESS_TIMEOUT_MS = 5_000;
 /** The liveness check gives up on a transport after this many failed stats reads in a row. */
 const LIVENESS_FAILURES_BEFORE_RECONNECT = 2;
 
@@ -527,7 +529,7 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
     this.#livenessTimer = null;
     let stats: RoomStats;
     try {
-      stats = await this.#rest.stats(this.room);
+      stats = await this.#rest.stats(this.room, { timeoutMs: LIVENESS_TIMEOUT_MS });
     } catch (error) {
       if (!session.current) return;
       if (error instanceof SynapError && error.kind === 'room_not_found') {
@@ -535,7 +537,10 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
         return;
       }
       this.#livenessFailures += 1;
-      if (this.#livenessFailures >= LIVENESS_FAILURES_BEFORE_RECONNECT) {
+      // No answer at all: the path to the server is gone, and the transport's with it (a
+      // half-open socket never says so). A server error may pass: it gets a second chance.
+      const unreachable = error instanceof SynapError && error.kind === 'network';
+      if (unreachable || this.#livenessFailures >= LIVENESS_FAILURES_BEFORE_RECONNECT) {
         this.#closeTransport();
         this.#loop.fail(session, 'the server stopped answering');
       } else {

@@ -228,8 +228,15 @@ export class SynapRest {
     return { events, nextOffset, malformed };
   }
 
-  async stats(room: string): Promise<RoomStats> {
-    const body = await this.#request('GET', `/stream/${encodeURIComponent(room)}/stats`);
+  /** `timeoutMs`: a shorter deadline than the client's, for a quick health check. */
+  async stats(room: string, options: { timeoutMs?: number } = {}): Promise<RoomStats> {
+    const body = await this.#request(
+      'GET',
+      `/stream/${encodeURIComponent(room)}/stats`,
+      undefined,
+      false,
+      options.timeoutMs,
+    );
     return {
       name: typeof body.name === 'string' ? body.name : room,
       messageCount: numberField(body, 'message_count'),
@@ -276,6 +283,7 @@ export class SynapRest {
     path: string,
     json?: unknown,
     keepalive = false,
+    timeoutMs = this.#timeoutMs,
   ): Promise<Record<string, unknown>> {
     const headers: Record<string, string> = {};
     let url = `${this.baseUrl}${path}`;
@@ -284,7 +292,7 @@ export class SynapRest {
     if (this.#apiKeyIn === 'query') url += this.#keyParameter(path.includes('?') ? '&' : '?');
     if (json !== undefined) headers['Content-Type'] = 'application/json';
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     let response: Response;
     let text: string;
     // The deadline covers the body too: headers followed by a dead connection must not hang.
@@ -299,7 +307,7 @@ export class SynapRest {
       text = await response.text();
     } catch (error) {
       const reason = controller.signal.aborted
-        ? `no answer within ${Math.round(this.#timeoutMs / 1000)} s`
+        ? `no answer within ${Math.round(timeoutMs / 1000)} s`
         : error instanceof Error
           ? error.message
           : String(error);

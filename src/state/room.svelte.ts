@@ -441,7 +441,11 @@ export class RoomState {
       if (newState.kind === 'live' && oldState.kind !== 'live') this.#outbox.resendFailed();
     });
     sub.on('cursor', (cursor) => this.#cursorWrite.set(cursor));
-    sub.on('stats', (stats) => (this.#stats = stats));
+    sub.on('stats', (stats) => {
+      this.#stats = stats;
+      // The server answers: a send that failed in a hiccup while the room stayed live goes again.
+      if (this.#connection.kind === 'live') this.#outbox.resendFailed();
+    });
     sub.on('malformed', ({ count }) => (this.#malformed += count));
     sub.on('event', ({ event, live }) => {
       this.#apply(event, live ? 'live' : 'replay');

@@ -170,4 +170,22 @@ describe('Outbox across a reload', () => {
       ['not confirmed before the page closed', false],
     ]);
   });
+
+  it('sends what failed before a new message first, so the order written is the order stored', async () => {
+    const stored: string[] = [];
+    let down = true;
+    const outbox = new Outbox((message) => {
+      if (down) return Promise.reject(new Error('Server error 500'));
+      stored.push(message.text);
+      return Promise.resolve({ offset: stored.length });
+    });
+    outbox.send('first');
+    outbox.send('second');
+    await settle();
+    down = false;
+    outbox.send('third');
+    await settle();
+    expect(stored).toEqual(['first', 'second', 'third']);
+    expect(outbox.items).toEqual([]);
+  });
 });

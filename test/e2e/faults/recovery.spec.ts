@@ -21,14 +21,9 @@ test('faults that need noticing: half-open connections, 500s and a stall, retent
   ]);
 });
 
-// Known gap of issue 8 (someone else's job): "failed sends are not resent automatically when
-// the connection returns (they wait for Retry)". Since 833758c they go again when the room's
-// feed comes back to Live (RoomState's 'state' handler calls Outbox.resendFailed), but a
-// publish that fails while the feed stays Live is not: on a socket (REST answers 500 for a
-// moment, the WebSocket is fine) it shows "Not sent" under "Live" until Retry or the next
-// reconnect; polling, the poll fails too and it goes at the next Live, after what Alice wrote
-// meanwhile (Outbox sends new messages past failed ones), so others see them out of order.
-test.fixme('a message that failed while the feed stayed live goes out by itself, in order @core', async ({
+// A publish that fails while the feed stays live (REST answers 500 for a moment, the socket is
+// fine) goes again by itself once the server answers, before anything written after it.
+test('a message that failed while the feed stayed live goes out by itself, in order @core', async ({
   users,
   lab,
   synapMode,
