@@ -23,6 +23,8 @@ const SECONDS_MS_BOUNDARY = 1e11;
 interface EventBase {
   offset: number;
   userId: string;
+  /** The name as sent had hidden characters or spaces around it: it was made to look like `userId`. */
+  disguised: boolean;
   /** The author's timestamp in epoch ms, or the server's when the author gave none. */
   sentAtMs: number;
   /** When the server stored it, epoch ms. */
@@ -85,13 +87,16 @@ function payloadOf(data: unknown): Record<string, unknown> | null {
     : null;
 }
 
-function readUserId(payload: Record<string, unknown>): string | null {
+function readUserId(
+  payload: Record<string, unknown>,
+): { userId: string; disguised: boolean } | null {
   const raw = payload.user_id;
   const userId = typeof raw === 'number' ? String(raw) : raw;
   if (typeof userId !== 'string') return null;
   // Shown as it reads: invisible and direction-changing characters go (see display-names.ts).
-  const trimmed = visibleName(userId);
-  return trimmed && trimmed.length <= MAX_USER_ID_CHARS ? trimmed : null;
+  const shown = visibleName(userId);
+  if (!shown || shown.length > MAX_USER_ID_CHARS) return null;
+  return { userId: shown, disguised: shown !== userId };
 }
 
 export type DecodeResult =
@@ -106,12 +111,14 @@ export function decodeChatEvent(event: StreamEvent): DecodeResult {
   if (!known.includes(event.event)) return { ok: false, reason: 'ignored' };
   const payload = payloadOf(event.data);
   if (!payload) return { ok: false, reason: 'malformed', detail: 'data is not a JSON object' };
-  const userId = readUserId(payload);
-  if (!userId) return { ok: false, reason: 'malformed', detail: 'user_id is missing or invalid' };
+  const name = readUserId(payload);
+  if (!name) return { ok: false, reason: 'malformed', detail: 'user_id is missing or invalid' };
+  const { userId, disguised } = name;
   const serverAtMs = serverTime(event.timestamp);
   const base: EventBase = {
     offset: event.offset,
     userId,
+    disguised,
     sentAtMs: authorTime(toEpochMs(payload.timestamp), serverAtMs),
     serverAtMs,
   };

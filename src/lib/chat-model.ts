@@ -28,6 +28,8 @@ export interface ChatMessage {
   clientId?: string;
   /** Why publishing failed, when status is 'failed'. */
   error?: string;
+  /** A failed message that goes again by itself once the server answers (not a refusal). */
+  willResend?: boolean;
 }
 
 /** A quiet line such as "Alice joined". */

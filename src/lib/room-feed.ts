@@ -78,8 +78,6 @@ export const LIVENESS_INTERVAL_MS = 6_000;
 /** Rooms not on screen are checked less often. */
 const BACKGROUND_LIVENESS_FACTOR = 2;
 export const CATCH_UP_PAGE_SIZE = 1_000;
-/** A backlog the socket delivers in one poll: beyond this, REST is faster. */
-const SOCKET_BATCH_EVENTS = 100;
 /** Background polls vary by this fraction of their pause (±half of it). */
 const POLL_JITTER = 0.4;
 /** A polled room's liveness checks are at least this many polls apart. */
@@ -315,7 +313,7 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
       if (!session.current) return;
       const transport: TransportKind = this.#skew > 0 ? 'polling' : this.#policy.choice.kind;
       this.#reconcile(stats, quiet);
-      await this.#catchUp(session, endOffset(stats), transport === 'websocket');
+      await this.#catchUp(session, endOffset(stats));
       if (!session.current) return;
       this.#openTransport(session, transport);
     } catch (error) {
@@ -396,10 +394,12 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
     this.emit('cursor', { generation: this.#generation, nextOffset: this.#nextOffset });
   }
 
-  /** Reads the backlog over REST; with a socket to follow, leaves it one poll's worth. */
-  async #catchUp(session: LoopSession, end: number, socketFollows: boolean): Promise<void> {
-    const leaveToTransport = socketFollows ? SOCKET_BATCH_EVENTS : 0;
-    while (this.#nextOffset !== null && end - this.#nextOffset > leaveToTransport) {
+  /**
+   * Reads the backlog over REST before the transport opens: a socket that stalled (and was
+   * replaced) may stall again, so nothing that was already there is left to it.
+   */
+  async #catchUp(session: LoopSession, end: number): Promise<void> {
+    while (this.#nextOffset !== null && end > this.#nextOffset) {
       let page;
       try {
         page = await this.consume(this.#nextOffset, this.#pageSize);

@@ -59,6 +59,7 @@ export function readTail(value: unknown): TimelineTail | null {
           sentAtMs: entry.sentAtMs,
           own: entry.own === true,
           status: 'confirmed',
+          ...(entry.lookalike === true ? { lookalike: true } : {}),
           ...(isString(entry.clientId) ? { clientId: entry.clientId } : {}),
         },
       ];

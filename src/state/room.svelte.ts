@@ -429,6 +429,7 @@ export class RoomState {
       status: item.status,
       clientId: item.clientId,
       ...(item.error ? { error: item.error } : {}),
+      ...(item.status === 'failed' && !item.refused ? { willResend: true } : {}),
     };
   }
 
@@ -558,10 +559,12 @@ export class RoomState {
   }
 
   #apply(raw: StreamEvent, source: Source): void {
-    if (this.#model.has(raw.offset)) return;
+    // An event shown already (the cached tail, an own message confirmed by its publish answer)
+    // is not shown twice, but still tells who is here.
+    const known = this.#model.has(raw.offset);
     const decoded = decodeChatEvent(raw);
     if (!decoded.ok) {
-      if (decoded.reason === 'malformed') this.#malformed += 1;
+      if (decoded.reason === 'malformed' && !known) this.#malformed += 1;
       return;
     }
     const event = decoded.event;
@@ -620,7 +623,7 @@ export class RoomState {
       own,
       status: 'confirmed',
       ...(event.clientId ? { clientId: event.clientId } : {}),
-      ...(this.#isLookalike(event.userId) ? { lookalike: true } : {}),
+      ...(event.disguised || this.#isLookalike(event.userId) ? { lookalike: true } : {}),
     });
     // Its echo settles a message whose publish answer was lost; its row changes in place.
     if (own && event.clientId && this.#outbox.confirm(event.clientId)) this.#flush();
@@ -714,7 +717,13 @@ export class RoomState {
           entry.userId === this.#deps.userId &&
           entry.clientId !== undefined &&
           this.#deps.sentLog?.has(entry.clientId) === true;
-        this.#model.addMessage({ ...entry, offset: entry.offset, own });
+        const lookalike = entry.lookalike === true || this.#isLookalike(entry.userId);
+        this.#model.addMessage({
+          ...entry,
+          offset: entry.offset,
+          own,
+          ...(lookalike ? { lookalike: true } : {}),
+        });
       } else if (entry.type === 'system') this.#model.addSystem(entry);
     }
     this.#hasOlder = (tail.entries[0]?.offset ?? 0) > 0;

@@ -231,6 +231,21 @@ describe('ChatApp', { timeout: 30_000 }, () => {
     expect(texts).toEqual(['one', 'two', 'three']);
   });
 
+  it('still knows who is here after a reload that painted the room from its cache', async () => {
+    const { app, storage, stream } = await liveInGeneral();
+    await rest.publish(stream, 'message', JSON.stringify({ user_id: 'bob', message: 'bob here' }));
+    await waitFor(() => messages(app).length === 1, "bob's message");
+    app.dispose();
+    const { app: reloaded } = makeApp(storage);
+    reloaded.resume();
+    const again = reloaded.activeRoom;
+    await waitFor(
+      () => again?.online.some((user) => user.userId === 'bob'),
+      'bob online after the reload',
+    );
+    expect(again?.online.map((user) => user.userId)).toContain('bob');
+  });
+
   it('paints the last messages at once after a reload, then resumes with no duplicate and no gap', async () => {
     const { app, storage } = makeApp();
     const chosen = settings();

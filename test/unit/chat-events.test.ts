@@ -43,6 +43,7 @@ describe('decodeChatEvent', () => {
       kind: 'message',
       offset: 7,
       userId: 'alice',
+      disguised: false,
       text: 'hi',
       clientId: null,
       sentAtMs: 1_764_000_001_500,

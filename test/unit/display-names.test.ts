@@ -55,6 +55,16 @@ describe('display names', () => {
       timestamp: 1_700_000_000,
     });
     expect(blank).toMatchObject({ ok: false, reason: 'malformed' });
+    const disguised = decodeChatEvent({
+      offset: 3,
+      event: 'message',
+      data: JSON.stringify({ user_id: 'mal\u200Blory ', message: 'hi' }),
+      timestamp: 1_700_000_000,
+    });
+    expect(disguised).toMatchObject({
+      ok: true,
+      event: { userId: 'mallory', disguised: true },
+    });
   });
 });
 
