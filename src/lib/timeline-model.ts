@@ -179,9 +179,8 @@ export class TimelineModel {
   }
 
   /** Places the divider before the first message of others past where the user left off. */
-  placeDivider(): void {
-    if (this.#dividerFrom === null) return;
-    const from = this.#dividerFrom;
+  placeDivider(from: number | null = this.#dividerFrom): void {
+    if (from === null) return;
     const entry = this.#entries.find(
       (candidate) =>
         candidate.type === 'message' && !candidate.own && (candidate.offset ?? -1) >= from,

@@ -438,8 +438,12 @@ export class RoomState {
     const { serverUrl, subscriberId } = this.#deps;
     sub.on('state', ({ oldState, newState }) => {
       this.#connection = newState;
-      // Back online: what failed to send on the way goes again, in order.
-      if (newState.kind === 'live' && oldState.kind !== 'live') this.#outbox.resendFailed();
+      if (newState.kind === 'live' && oldState.kind !== 'live') {
+        // Back online: what failed to send on the way goes again, in order.
+        this.#outbox.resendFailed();
+        // What was missed came in before this (the catch-up): from here on the user sees it.
+        this.#model.markDividerFrom(null);
+      }
     });
     sub.on('cursor', (cursor) => this.#cursorWrite.set(cursor));
     sub.on('stats', (stats) => {
@@ -543,7 +547,7 @@ export class RoomState {
       this.#earliestOffset = page.earliestOffset;
       if (reachBackTo !== undefined && this.#active && this.#visible) {
         // The room opened on screen: mark where the user left off, then count it as read.
-        this.#model.placeDivider();
+        this.#model.placeDivider(reachBackTo);
         this.markRead();
       }
       if (first) this.#historyReady = true;
