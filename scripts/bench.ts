@@ -2,6 +2,11 @@
 //
 // - WebSocket mode, in Node: the library (RoomFeed, history, codec) against the in-process
 //   stand-in over real sockets.
+// - Bundle: the app's JS + CSS gzipped, beside the same Vite build of an empty Svelte 5 app
+//   and of the peers' clients (centrifuge-js; ably + @ably/chat).
+// - WebSocket mode, on the page: the built app in headless Chromium against a stand-in whose
+//   WebSocket works; frame → painted and publish → painted, a 10,000-message backlog on
+//   reopening, a burst of 1,000 messages a second, and a room of 100,000 messages.
 // - Polling mode, on the page: the built app in headless Chromium against a stand-in whose
 //   WebSocket is broken like Synap 1.3.1's shipped binary; publish → pixels, background
 //   rooms, first run to "Live · polling", and requests per second at the stand-in.
@@ -13,11 +18,13 @@
 //
 // `npm run bench:smoke` (or --smoke, or BENCH_SMOKE=1) runs a tiny version of every figure
 // in well under a minute, so the bench cannot rot; its figures are not meaningful and go to
-// test-results/bench-smoke.json instead.
-import { cpus } from 'node:os';
+// test-results/bench-smoke.json instead. `--profile` adds CPU profiles of the heavy page
+// figures (their figures then pay for the sampling).
+import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { startSynapStandin } from '../test/standin/server';
 import { buildApp, serveApp } from './bench/app-build';
+import { bundleFigures } from './bench/bundle-sizes';
 import { Cleanup } from './bench/cleanup';
 import {
   PAGE_SIZES,
@@ -27,16 +34,40 @@ import {
   rateFigures,
   type PageBench,
 } from './bench/page-figures';
+import { Profiler, profileText } from './bench/profile';
 import { Figures, met, table, writeResults } from './bench/report';
 import { SOCKET_SIZES, SOCKET_SMOKE_SIZES, socketFigures } from './bench/socket-figures';
+import {
+  SOCKET_PAGE_SIZES,
+  SOCKET_PAGE_SMOKE_SIZES,
+  socketPageFigures,
+} from './bench/socket-page-figures';
 
 const smoke = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
-const RESULTS_FILE = smoke ? 'test-results/bench-smoke.json' : 'bench/results.json';
-/** The bench ends by itself whatever hangs (a full run takes about 2.5 minutes). */
-const TIME_LIMIT_MS = smoke ? 90_000 : 300_000;
+const profiling = process.argv.includes('--profile');
+// A profiled run's figures pay for the sampling: they never replace the reference results.
+const RESULTS_FILE = smoke
+  ? 'test-results/bench-smoke.json'
+  : profiling
+    ? 'test-results/bench-profile.json'
+    : 'bench/results.json';
+/** The bench ends by itself whatever hangs (a full run takes about 4 minutes). */
+const TIME_LIMIT_MS = smoke ? 90_000 : 360_000;
 
 const startedAt = Date.now();
+/** The machine's 1-minute load average as the run starts (others may share the machine). */
+const loadAtStart = loadavg()[0] ?? NaN;
 const figures = new Figures();
+/** Figure groups run side by side; the table lists them in this order whatever ends first. */
+const parts = {
+  socket: new Figures(),
+  appSize: new Figures(),
+  bundle: new Figures(),
+  socketPage: new Figures(),
+  pollingPage: new Figures(),
+  rates: new Figures(),
+};
+let profiler: Profiler | null = null;
 const cleanup = new Cleanup();
 const problems: string[] = [];
 let chromiumVersion: string | null = null;
@@ -59,21 +90,33 @@ function finish(reason?: string): Promise<never> {
     clearTimeout(watchdog);
     if (reason) figures.errors.push(reason);
     await cleanup.runAll();
+    for (const part of Object.values(parts)) {
+      figures.rows.push(...part.rows);
+      Object.assign(figures.details, part.details);
+      figures.errors.push(...part.errors);
+    }
+    for (const summary of profiler?.summaries ?? []) console.log(`\n${profileText(summary)}`);
     const seconds = (Date.now() - startedAt) / 1000;
     console.log(`\n${table(figures.rows)}\n`);
     for (const problem of problems) console.log(`page problem: ${problem}`);
     for (const error of figures.errors) console.log(`NOT MEASURED: ${error}`);
     const missed = figures.rows.filter((row) => met(row) === false).length;
+    const load = `load average ${loadAtStart.toFixed(1)} → ${(loadavg()[0] ?? NaN).toFixed(1)} on ${cpus().length} CPUs`;
     console.log(
-      `${smoke ? 'smoke run' : 'bench'}: ${seconds.toFixed(0)} s, ` +
+      `${smoke ? 'smoke run' : 'bench'}: ${seconds.toFixed(0)} s (${load}), ` +
         `${missed ? `${missed} target(s) missed` : 'all targets met'}` +
         `${figures.errors.length ? `, ${figures.errors.length} figure group(s) not measured` : ''}`,
     );
     await writeResults(RESULTS_FILE, {
-      mode: smoke ? 'smoke' : 'full',
+      mode: `${smoke ? 'smoke' : 'full'}${profiling ? ' (profiled)' : ''}`,
       startedAt: new Date(startedAt).toISOString(),
       durationSeconds: Math.round(seconds),
-      machine: { cpus: cpus().length, node: process.version, chromium: chromiumVersion },
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        chromium: chromiumVersion,
+        loadAverage: { start: loadAtStart, end: loadavg()[0] ?? NaN },
+      },
       figures: figures.rows.map((row) => ({ ...row, met: met(row) })),
       errors: figures.errors,
       pageProblems: problems,
@@ -97,15 +140,20 @@ try {
   const socketStandin = await startSynapStandin({ port: 0 });
   const closeSocketStandin = cleanup.add('stand-in (WebSocket)', () => socketStandin.close());
   const socketRun = attempt('WebSocket figures', () =>
-    socketFigures(socketStandin, figures, smoke ? SOCKET_SMOKE_SIZES : SOCKET_SIZES),
+    socketFigures(socketStandin, parts.socket, smoke ? SOCKET_SMOKE_SIZES : SOCKET_SIZES),
   );
   if (!smoke) await socketRun;
-  const build = await buildApp();
+  // The app and the bundle references build side by side.
+  const building = buildApp();
+  const bundles = attempt('bundle sizes', () =>
+    bundleFigures(
+      building.then((build) => build.html),
+      parts.bundle,
+    ),
+  );
+  const build = await building;
   cleanup.add('build directory', () => build.remove());
-  await socketRun;
-  await closeSocketStandin();
-
-  figures.record({
+  parts.appSize.record({
     figure: 'app size (index.html, gzip)',
     value: gzipSync(build.html).length / 1024,
     unit: 'KiB',
@@ -113,6 +161,9 @@ try {
     kind: 'max',
     note: 'What every user downloads: the single-file build, gzipped.',
   });
+  await bundles;
+  await socketRun;
+  await closeSocketStandin();
 
   const app = await serveApp(build.html);
   cleanup.add('app server', () => app.close());
@@ -122,15 +173,29 @@ try {
     browser,
     appUrl: app.url,
     cleanup,
-    figures,
+    figures: parts.pollingPage,
     sizes: smoke ? PAGE_SMOKE_SIZES : PAGE_SIZES,
     problems,
   };
-  // Side by side, each with a stand-in of its own: the request-rate windows only count what
-  // reaches theirs, and a mostly idle page next to the latency figures barely loads the machine.
+  if (profiling) profiler = new Profiler(app.url, build.html.toString('utf8'), build.sourceMap);
+  const socketPage = () =>
+    attempt('page figures (WebSocket)', () =>
+      socketPageFigures({
+        ...env,
+        figures: parts.socketPage,
+        sizes: smoke ? SOCKET_PAGE_SMOKE_SIZES : SOCKET_PAGE_SIZES,
+        profile: profiler,
+      }),
+    );
+  const pollingLatency = () => attempt('page latency figures', () => latencyFigures(env));
+  // The request-rate windows (about 2 minutes of a mostly idle page, counted at a stand-in of
+  // their own) run beside the page figures; those run one after the other, each with a
+  // stand-in of its own. A smoke run runs everything at once.
   await Promise.all([
-    attempt('page latency figures', () => latencyFigures(env)),
-    attempt('page request rates', () => rateFigures(env)),
+    attempt('page request rates', () => rateFigures({ ...env, figures: parts.rates })),
+    smoke
+      ? Promise.all([pollingLatency(), socketPage()])
+      : pollingLatency().then(() => socketPage()),
   ]);
 } catch (error) {
   figures.errors.push(message(error));

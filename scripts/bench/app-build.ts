@@ -2,46 +2,61 @@
 // overwrites the dist/ that `vite preview` or the e2e suite may be serving), then a tiny
 // static server for its single index.html.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Vite's CLI run by this Node directly (not through npx): one process, stopped by its id. */
 const VITE_BIN = path.join(ROOT, 'node_modules/vite/bin/vite.js');
 
 export interface AppBuild {
   html: Buffer;
+  /** The build's source map (emitted hidden: the served file is the same without it). */
+  sourceMap: string | null;
   /** Removes the build directory. */
   remove(): void;
+}
+
+/** `vite build` with Vite's CLI in `cwd`, into `outDir`; rejects with its stderr. */
+export function viteBuild(
+  cwd: string,
+  outDir: string,
+  extraArgs: readonly string[] = [],
+  timeoutMs = 120_000,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const args = [VITE_BIN, 'build', '--outDir', outDir, '--emptyOutDir', ...extraArgs];
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`vite build failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
+    });
+  });
 }
 
 export async function buildApp(timeoutMs = 120_000): Promise<AppBuild> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'synap-bench-build-'));
   const remove = () => rmSync(outDir, { recursive: true, force: true });
   try {
-    await new Promise<void>((resolve, reject) => {
-      const args = [VITE_BIN, 'build', '--outDir', outDir, '--emptyOutDir'];
-      const child = spawn(process.execPath, args, {
-        cwd: ROOT,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-      child.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        if (code === 0) resolve();
-        else reject(new Error(`vite build failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
-      });
-    });
-    return { html: readFileSync(path.join(outDir, 'index.html')), remove };
+    // A hidden source map changes nothing in index.html; the profiler (--profile) reads it.
+    await viteBuild(ROOT, outDir, ['--sourcemap', 'hidden'], timeoutMs);
+    const mapFile = readdirSync(outDir).find((name) => name.endsWith('.js.map'));
+    return {
+      html: readFileSync(path.join(outDir, 'index.html')),
+      sourceMap: mapFile ? readFileSync(path.join(outDir, mapFile), 'utf8') : null,
+      remove,
+    };
   } catch (error) {
     remove();
     throw error;

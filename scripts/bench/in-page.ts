@@ -8,15 +8,18 @@
 
 /**
  * Init script: `window.__benchLiveAt` becomes the time the connection status first reads
- * "Live · polling" (0 while that frame is pending; undefined before).
+ * "Live · polling" (`polling`), or plain "Live" (over the WebSocket); 0 while that frame is
+ * pending, undefined before.
  */
-export const WATCH_LIVE_POLLING = `(() => {
-  const polling = () =>
+export function watchLive(polling: boolean): string {
+  const pattern = polling ? '/Live\\s*·\\s*polling/' : '/^\\s*Live\\s*$/';
+  return `(() => {
+  const live = () =>
     Array.from(document.querySelectorAll('[role="status"]')).some((el) =>
-      /Live\\s*·\\s*polling/.test(el.textContent || ''),
+      ${pattern}.test(el.textContent || ''),
     );
   const observer = new MutationObserver(() => {
-    if (window.__benchLiveAt !== undefined || !polling()) return;
+    if (window.__benchLiveAt !== undefined || !live()) return;
     window.__benchLiveAt = 0;
     observer.disconnect();
     requestAnimationFrame(() => {
@@ -25,6 +28,7 @@ export const WATCH_LIVE_POLLING = `(() => {
   });
   observer.observe(document, { childList: true, subtree: true, characterData: true });
 })()`;
+}
 
 /**
  * `window.__benchPaint[n]`: when a message whose text contains `paint-<n>` first appeared in

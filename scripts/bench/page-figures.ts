@@ -10,7 +10,7 @@ import {
   type SynapStandin,
 } from '../../test/standin/server';
 import type { Cleanup } from './cleanup';
-import { CONSUME_TIMINGS, WATCH_LIVE_POLLING, setHidden, watchPaint, watchUnread } from './in-page';
+import { CONSUME_TIMINGS, setHidden, watchLive, watchPaint, watchUnread } from './in-page';
 import { percentile, type Figures } from './report';
 
 export interface PageSizes {
@@ -57,14 +57,38 @@ export interface PageBench {
   problems: string[];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+export const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const LIVE_TIMEOUT_MS = 20_000;
+
+/**
+ * Polls `expression` in the page until it is truthy. (page.waitForFunction evaluates it with
+ * eval, which the built app's Content-Security-Policy forbids; page.evaluate goes through
+ * the DevTools protocol, which CSP does not govern.)
+ */
+export async function waitForTruthy(
+  page: Page,
+  expression: string,
+  options: { timeout: number; polling: number },
+): Promise<void> {
+  const deadline = Date.now() + options.timeout;
+  for (;;) {
+    if (await page.evaluate(expression)) return;
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${options.timeout} ms waiting for ${expression}`);
+    }
+    await sleep(options.polling);
+  }
+}
+
+/** How a page follows its rooms: the stand-in's WebSocket works, or is broken (REST polling). */
+export type PageMode = 'socket' | 'polling';
 
 export async function launchChromium(cleanup: Cleanup): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: findChromium(),
-    args: CHROMIUM_ARGS,
+    // Precise memory: performance.memory is otherwise rounded to 10 MB steps.
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
     timeout: 30_000,
   });
   cleanup.add('Chromium', () => browser.close());
@@ -95,7 +119,7 @@ async function pollingServer(cleanup: Cleanup, name: string): Promise<PollingSer
   return { standin, url: standin.url, failedUpgrades };
 }
 
-async function publish(server: string, stream: string, event: string, data: unknown) {
+export async function publish(server: string, stream: string, event: string, data: unknown) {
   const response = await fetch(`${server}/stream/${encodeURIComponent(stream)}/publish`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -105,13 +129,13 @@ async function publish(server: string, stream: string, event: string, data: unkn
 }
 
 /** A chat message the way the seed's JavaScript publishers write one: data = a JSON string. */
-function seedMessage(userId: string, message: string): string {
+export function seedMessage(userId: string, message: string): string {
   return JSON.stringify({ user_id: userId, message, timestamp: Date.now() });
 }
 
 // --- one user ----------------------------------------------------------------------------
 
-interface User {
+export interface User {
   context: BrowserContext;
   page: Page;
   prefix: string;
@@ -120,12 +144,23 @@ interface User {
   close(): Promise<void>;
 }
 
-/** A fresh profile through the first-run form, until the room on screen is "Live · polling". */
-async function firstRun(env: PageBench, server: PollingServer, name: string): Promise<User> {
+/**
+ * A fresh profile through the first-run form, until the room on screen is "Live · polling"
+ * (or "Live" over the WebSocket, in socket mode). `initScripts` run in every page before the
+ * app's own scripts.
+ */
+export async function firstRun(
+  env: Pick<PageBench, 'browser' | 'appUrl' | 'cleanup' | 'problems'>,
+  server: { url: string },
+  name: string,
+  mode: PageMode = 'polling',
+  initScripts: readonly string[] = [],
+): Promise<User> {
   const prefix = `bench-${randomBytes(3).toString('hex')}-`;
   const context = await env.browser.newContext(DESKTOP);
   const close = env.cleanup.add(`browser context ${prefix}`, () => context.close());
-  await context.addInitScript({ content: WATCH_LIVE_POLLING });
+  await context.addInitScript({ content: watchLive(mode === 'polling') });
+  for (const content of initScripts) await context.addInitScript({ content });
   const page = await context.newPage();
   page.on('pageerror', (error) => env.problems.push(`${prefix}: ${error.message}`));
   page.on('dialog', (dialog) => {
@@ -139,7 +174,7 @@ async function firstRun(env: PageBench, server: PollingServer, name: string): Pr
   const clickedAt = Date.now();
   await page.getByRole('button', { name: 'Start chatting' }).click();
   try {
-    await page.waitForFunction('window.__benchLiveAt > 0', undefined, {
+    await waitForTruthy(page, 'window.__benchLiveAt > 0', {
       timeout: LIVE_TIMEOUT_MS,
       polling: 50,
     });
@@ -149,7 +184,8 @@ async function firstRun(env: PageBench, server: PollingServer, name: string): Pr
       .allTextContents()
       .catch(() => []);
     throw new Error(
-      `the page never went "Live · polling" within ${LIVE_TIMEOUT_MS / 1000} s ` +
+      `the page never went "${mode === 'polling' ? 'Live · polling' : 'Live'}" within ` +
+        `${LIVE_TIMEOUT_MS / 1000} s ` +
         `(status: ${JSON.stringify(status)})`,
     );
   }
@@ -157,21 +193,21 @@ async function firstRun(env: PageBench, server: PollingServer, name: string): Pr
   return { context, page, prefix, clickedAt, liveAt, close };
 }
 
-async function waitLivePolling(page: Page): Promise<void> {
+async function waitLive(page: Page, mode: PageMode): Promise<void> {
   await page
     .getByRole('status')
-    .filter({ hasText: /Live\s*·\s*polling/ })
+    .filter({ hasText: mode === 'polling' ? /Live\s*·\s*polling/ : /^\s*Live\s*$/ })
     .first()
     .waitFor({ timeout: LIVE_TIMEOUT_MS });
 }
 
 /** Joins (or creates) a room through the room list's form; the app then shows it. */
-async function joinRoom(page: Page, room: string): Promise<void> {
+export async function joinRoom(page: Page, room: string, mode: PageMode = 'polling') {
   const input = page.getByLabel('Room name');
   await input.fill(room);
   await input.press('Enter');
   await page.getByRole('log', { name: `Messages in ${room}` }).waitFor({ timeout: 10_000 });
-  await waitLivePolling(page);
+  await waitLive(page, mode);
 }
 
 async function selectRoom(page: Page, room: string): Promise<void> {
@@ -183,7 +219,7 @@ async function selectRoom(page: Page, room: string): Promise<void> {
 }
 
 /** Page clock minus Node clock (both Date.now()), from the middle of a round trip. */
-async function clockOffset(page: Page): Promise<{ offsetMs: number; roundTripMs: number }> {
+export async function clockOffset(page: Page): Promise<{ offsetMs: number; roundTripMs: number }> {
   const samples: Array<{ offsetMs: number; roundTripMs: number }> = [];
   for (let i = 0; i < 5; i += 1) {
     const before = Date.now();
@@ -275,13 +311,11 @@ async function paintFigure(env: PageBench, server: PollingServer, user: User): P
     next += minGap + Math.random() * (maxGap - minGap);
   }
   const publishedFor = Date.now() - (sentAt[0] ?? Date.now());
-  await page
-    .waitForFunction(
-      `Object.values(window.__benchPaint).filter((t) => t > 0).length >= ${count}`,
-      undefined,
-      { timeout: 10_000, polling: 100 },
-    )
-    .catch(() => {});
+  await waitForTruthy(
+    page,
+    `Object.values(window.__benchPaint).filter((t) => t > 0).length >= ${count}`,
+    { timeout: 10_000, polling: 100 },
+  ).catch(() => {});
   const painted = await page.evaluate<Record<string, number>>('window.__benchPaint');
   const phases = await page.evaluate<Record<string, [number, number]>>('window.__benchPaintPhases');
   const consumes = await page.evaluate<Array<[number, number]>>(CONSUME_TIMINGS);
@@ -362,7 +396,7 @@ async function backgroundFigure(env: PageBench, server: PollingServer, user: Use
       'message',
       seedMessage('bench-peer', `background-${n}`),
     );
-    await page.waitForFunction(`(window.__benchUnread.at[${n}] || 0) > 0`, undefined, {
+    await waitForTruthy(page, `(window.__benchUnread.at[${n}] || 0) > 0`, {
       timeout: 15_000,
       polling: 100,
     });

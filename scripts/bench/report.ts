@@ -48,21 +48,30 @@ function formatNumber(value: number): string {
   return Number.isFinite(value) ? value.toLocaleString('en') : 'n/a';
 }
 
+/** How far the value is from its target, signed: "+21.3 KiB" over a maximum, "-4 ms" under. */
+function versus(row: Row): string {
+  if (row.target === null || !Number.isFinite(row.value)) return '—';
+  const difference = Math.round((row.value - row.target) * 10) / 10;
+  const sign = difference > 0 ? '+' : difference < 0 ? '-' : '±';
+  return `${sign}${formatNumber(Math.abs(difference))}${row.unit ? ` ${row.unit}` : ''}`;
+}
+
 export function table(rows: readonly Row[]): string {
   const lines = rows.map((row) => {
     const ok = met(row);
     const target =
       row.target === null
         ? '—'
-        : `${row.kind === 'max' ? '≤' : '≥'} ${formatNumber(row.target)} ${row.unit}`;
+        : `${row.kind === 'max' ? '≤' : '≥'} ${formatNumber(row.target)}${row.unit ? ` ${row.unit}` : ''}`;
     return [
       row.figure,
-      `${formatNumber(row.value)} ${row.unit}`,
+      `${formatNumber(row.value)}${row.unit ? ` ${row.unit}` : ''}`,
       target,
       ok === null ? '—' : ok ? 'yes' : 'NO',
+      versus(row),
     ];
   });
-  const header = ['figure', 'measured', 'target', 'met?'];
+  const header = ['figure', 'measured', 'target', 'met?', 'vs target'];
   const widths = header.map((title, i) =>
     Math.max(title.length, ...lines.map((line) => (line[i] ?? '').length)),
   );
