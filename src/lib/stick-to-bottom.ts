@@ -78,17 +78,19 @@ export class StickToBottom {
   }
 
   /**
-   * After every scroll event (the user's or ours). Only a move up leaves the bottom: rows
-   * measured as they render change the height under a reader who is following, and that
-   * must not read as "scrolled away".
+   * After every scroll event (the user's or the page's). Only the reader moving up leaves the
+   * bottom: rows measured as they render change the height, and the virtualiser corrects its
+   * estimates with small scrolls of its own (up as well), under a reader who is following;
+   * none of that may read as "scrolled away". `byUser`: the reader was steering (wheel,
+   * touch, keys, scrollbar) when it happened.
    */
-  scrolled(metrics: ScrollMetrics): void {
+  scrolled(metrics: ScrollMetrics, byUser = true): void {
     const movedUp = metrics.scrollTop < this.#lastScrollTop;
     this.#lastScrollTop = metrics.scrollTop;
     if (isAtBottom(metrics, this.#thresholdPx)) {
       this.#atBottom = true;
       this.#unseen = 0;
-    } else if (movedUp) {
+    } else if (movedUp && byUser) {
       this.#atBottom = false;
     }
   }

@@ -150,6 +150,8 @@ export class RoomState {
   /** Whether the reader follows the newest messages (only then may old ones be dropped). */
   #following = false;
   #flushPending = false;
+  /** Typing or presence changed: recomputed once per published frame, not once per event. */
+  #clockStateStale = false;
   /** When this user last published anything here (presence included). */
   #lastPublishedMs = Number.NEGATIVE_INFINITY;
   readonly #cursorWrite: CoalescedWrite<RoomCursor>;
@@ -584,21 +586,21 @@ export class RoomState {
           if (event.isTyping) this.#feed.noteActivity();
           this.#typing.update(event.userId, event.isTyping, this.#now());
           this.#presence.activity(event.userId, seenAtMs);
-          this.#refreshClockState();
+          this.#clockStateStale = true;
         }
         break;
       case 'joined': {
         const arrived = this.#presence.joined(event.userId, seenAtMs);
         // A second tab or a re-announce of someone already here is not news.
         if (!event.heartbeat && (arrived || source === 'history')) this.#addSystem(event, 'joined');
-        this.#refreshClockState();
+        this.#clockStateStale = true;
         break;
       }
       case 'left':
         this.#presence.left(event.userId, seenAtMs);
         if (source !== 'history') this.#typing.left(event.userId);
         this.#addSystem(event, 'left');
-        this.#refreshClockState();
+        this.#clockStateStale = true;
         break;
     }
   }
@@ -631,7 +633,7 @@ export class RoomState {
     });
     // Its echo settles a message whose publish answer was lost; its row changes in place.
     if (own && event.clientId && this.#outbox.confirm(event.clientId)) this.#flush();
-    this.#refreshClockState();
+    this.#clockStateStale = true;
   }
 
   /** A message sent from this page was stored: it takes its place now; its echo is a duplicate. */
@@ -701,6 +703,7 @@ export class RoomState {
         this.#hasOlder = true;
       }
     }
+    if (this.#clockStateStale) this.#refreshClockState();
     this.#entries = this.#model.entries;
     this.#unread = this.#model.unread;
     this.#dividerOffset = this.#model.dividerOffset;
@@ -755,6 +758,7 @@ export class RoomState {
   }
 
   #refreshClockState(): void {
+    this.#clockStateStale = false;
     const now = this.#now();
     const typers = this.#typing.active(now);
     if (typers.join('\n') !== this.#typers.join('\n')) this.#typers = typers;

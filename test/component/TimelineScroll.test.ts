@@ -44,6 +44,8 @@ function layOut(log: HTMLElement) {
   });
   const bottom = () => log.scrollHeight - VIEWPORT_PX;
   const scrollTo = async (top: number) => {
+    // A reader's scroll comes with a wheel (or touch, keys, scrollbar).
+    await fireEvent.wheel(log);
     metrics.scrollTop = top;
     await fireEvent.scroll(log);
     await settle();
