@@ -129,7 +129,7 @@ function hostileSummary() {
   return `hostile input: ${parts.join('; ')}`;
 }
 
-console.log(`\n${hostileSummary()}`);
-console.log(faultSummary());
+// Issue 8's report: one line for the reliability and security suites, before the totals.
+console.log(`\nreliability and security: ${faultSummary()}; ${hostileSummary()}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);
