@@ -85,12 +85,15 @@ export class StickToBottom {
    * touch, keys, scrollbar) when it happened.
    */
   scrolled(metrics: ScrollMetrics, byUser = true): void {
-    const movedUp = metrics.scrollTop < this.#lastScrollTop;
+    const upBy = this.#lastScrollTop - metrics.scrollTop;
     this.#lastScrollTop = metrics.scrollTop;
+    // A jump of half a view or more is no estimate being corrected: someone went up (find in
+    // page, a screen reader, a script), even without a wheel or a key.
+    const readerWentUp = upBy > 0 && (byUser || upBy >= metrics.clientHeight / 2);
     if (isAtBottom(metrics, this.#thresholdPx)) {
       this.#atBottom = true;
       this.#unseen = 0;
-    } else if (movedUp && byUser) {
+    } else if (readerWentUp) {
       this.#atBottom = false;
     }
   }

@@ -194,6 +194,11 @@ describe('StickToBottom', () => {
     expect(stick.atBottom).toBe(true);
     stick.scrolled({ scrollTop: 400, scrollHeight: 1_000, clientHeight: 400 }, true);
     expect(stick.atBottom).toBe(false);
+    // A long jump up is the reader's even without a wheel (find in page, a script).
+    const jumped = new StickToBottom();
+    jumped.scrolled(metrics(600));
+    jumped.scrolled({ scrollTop: 0, scrollHeight: 1_000, clientHeight: 400 }, false);
+    expect(jumped.atBottom).toBe(false);
   });
 
   it('accepts a custom threshold', () => {
