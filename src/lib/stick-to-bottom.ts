@@ -5,6 +5,12 @@
 
 import type { TimelineEntry } from './chat-model';
 
+/**
+ * Without a wheel, touch, key or scrollbar, only ending up this far from the bottom leaves it
+ * (the virtualiser's own corrections, seen up to about 70 px, stay within it).
+ */
+export const UNSTEERED_LEAVE_PX = 160;
+
 /** Closer than this to the bottom counts as "at the bottom" (fractional pixels, zoom). */
 export const STICK_THRESHOLD_PX = 48;
 
@@ -87,9 +93,10 @@ export class StickToBottom {
   scrolled(metrics: ScrollMetrics, byUser = true): void {
     const upBy = this.#lastScrollTop - metrics.scrollTop;
     this.#lastScrollTop = metrics.scrollTop;
-    // A jump of half a view or more is no estimate being corrected: someone went up (find in
-    // page, a screen reader, a script), even without a wheel or a key.
-    const readerWentUp = upBy > 0 && (byUser || upBy >= metrics.clientHeight / 2);
+    // Corrections of row-height estimates are small: ending up further than that from the
+    // bottom means someone went up (find in page, a screen reader, a script), wheel or not.
+    const fromBottom = metrics.scrollHeight - metrics.clientHeight - metrics.scrollTop;
+    const readerWentUp = upBy > 0 && (byUser || fromBottom > UNSTEERED_LEAVE_PX);
     if (isAtBottom(metrics, this.#thresholdPx)) {
       this.#atBottom = true;
       this.#unseen = 0;
