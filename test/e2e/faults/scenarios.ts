@@ -190,7 +190,7 @@ export const errorsAndStall: Scenario = async ({ users, lab, mode, report }) => 
   server.proxy.dropAll();
   await sendMessage(alice.page, 'failing sent during the 500s');
   await expect(
-    timeline(alice.page).getByText(/^Not sent: .*injected by the fault proxy/),
+    timeline(alice.page).getByText(/^Not sent.*: .*injected by the fault proxy/),
   ).toBeVisible({ timeout: 20_000 });
   await expectStatusSeen(alice.page, /^Reconnecting/, { since: since500 });
   await sleep(Math.max(0, since500 + 8_000 - Date.now()));
