@@ -10,8 +10,6 @@ export interface TransportEnd {
   reason: string;
   /** It ended before the server accepted it (for a socket: no welcome frame came). */
   beforeOpen: boolean;
-  /** The server said events before this offset are gone. */
-  earliestOffset?: number;
   /** What a failed request threw, for the feed to classify (401, 403, a missing room...). */
   error?: unknown;
 }

@@ -1,7 +1,7 @@
 // The stream WebSocket as a feed transport: Synap polls the room for each socket every
 // 100 ms and sends up to 100 events per poll, after a `connected` welcome frame.
 import type { FeedTransport, TransportEnd, TransportSink } from './feed-transport';
-import { earliestOffsetInError, type StreamEvent } from './synap-rest';
+import type { StreamEvent } from './synap-rest';
 
 /** What the transport needs of a WebSocket (the browser's, or `ws` in Node tests). */
 export interface WebSocketLike {
@@ -123,14 +123,10 @@ export function openSocketTransport(
           sink.open();
         }
         break;
-      case 'error': {
-        const earliest = earliestOffsetInError(frame.text);
-        end({
-          reason: `the server said: ${frame.text}`,
-          ...(earliest === null ? {} : { earliestOffset: earliest }),
-        });
+      case 'error':
+        // An out-of-range claim is not taken on trust: the feed reconnects and asks the stats.
+        end({ reason: `the server said: ${frame.text}` });
         break;
-      }
       case 'event':
         sink.events([frame.event]);
         break;

@@ -69,6 +69,8 @@ export class ChatApp {
   #rest: SynapRest | null = null;
   /** Socket or polling, for the current server's rooms. */
   #policy: TransportPolicy | null = null;
+  /** This user on this device, as Synap knows the reader (stable: see subscriber-id.ts). */
+  #subscriberId = '';
   #visible = $state(true);
   #listTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -294,7 +296,8 @@ export class ChatApp {
   #start(settings: ChatSettings, initialRoom: string | null): void {
     void this.#stopAll('none');
     this.#rest = this.#makeRest(settings);
-    this.#policy = this.#makePolicy(this.#rest, settings);
+    this.#subscriberId = subscriberIdFor(settings.userId, deviceId(this.#options.storage));
+    this.#policy = this.#makePolicy(this.#rest);
     this.#phase = 'chat';
     this.#setupError = null;
     const joined = this.#loadJoined(settings);
@@ -316,9 +319,8 @@ export class ChatApp {
     return (globalThis.WebSocket as WebSocketConstructor | undefined) ?? null;
   }
 
-  #makePolicy(rest: SynapRest, settings: ChatSettings): TransportPolicy {
+  #makePolicy(rest: SynapRest): TransportPolicy {
     const WebSocket = this.#webSocket();
-    const subscriberId = subscriberIdFor(settings.userId, deviceId(this.#options.storage));
     return new TransportPolicy({
       serverUrl: rest.baseUrl,
       storage: this.#options.storage,
@@ -327,7 +329,7 @@ export class ChatApp {
       probe: () => {
         const room = this.activeRoom ?? this.#rooms[0];
         if (!WebSocket || !room) return Promise.resolve(false);
-        const url = rest.socketUrl(room.stream, subscriberId, room.nextOffset ?? 0);
+        const url = rest.socketUrl(room.stream, this.#subscriberId, room.nextOffset ?? 0);
         return probeWebSocket(WebSocket, url);
       },
     });
@@ -342,7 +344,7 @@ export class ChatApp {
       rest,
       serverUrl: rest.baseUrl,
       userId: settings.userId,
-      subscriberId: subscriberIdFor(settings.userId, deviceId(this.#options.storage)),
+      subscriberId: this.#subscriberId,
       prefix: settings.roomPrefix,
       cursors: this.#cursors,
       readMarkers: this.#readMarkers,

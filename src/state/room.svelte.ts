@@ -147,6 +147,8 @@ export class RoomState {
   /** The first name seen per look-alike skeleton: later different names with it are marked. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #namesBySkeleton = new Map<string, string>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #lookalikes = new Map<string, boolean>();
   /** Whether the reader follows the newest messages (only then may old ones be dropped). */
   #following = false;
   #flushPending = false;
@@ -610,12 +612,7 @@ export class RoomState {
     seenAtMs: number,
     source: Source,
   ): void {
-    // Anyone can use any name: "You" only for what this device can tell it sent.
-    const own =
-      event.userId === this.#deps.userId &&
-      event.clientId !== null &&
-      (this.#localClientIds.has(event.clientId) ||
-        this.#deps.sentLog?.has(event.clientId) === true);
+    const own = this.#sentFromHere(event.userId, event.clientId);
     if (source === 'live') this.#feed.noteActivity();
     if (source !== 'history') this.#typing.messageFrom(event.userId);
     this.#presence.activity(event.userId, seenAtMs);
@@ -653,16 +650,26 @@ export class RoomState {
     this.#flush();
   }
 
-  /** Whether `userId` reads like the user's own name or another name seen here, but is not it. */
+  /** Anyone can use any name: "You" only for what this device can tell it sent. */
+  #sentFromHere(userId: string, clientId: string | null | undefined): boolean {
+    if (userId !== this.#deps.userId || !clientId) return false;
+    return this.#localClientIds.has(clientId) || this.#deps.sentLog?.has(clientId) === true;
+  }
+
+  /**
+   * Whether `userId` reads like the user's own name or another name seen here, but is not it.
+   * The answer for a name never changes once given, so it is worked out once per name.
+   */
   #isLookalike(userId: string): boolean {
-    if (looksLike(userId, this.#deps.userId)) return true;
-    const skeleton = nameSkeleton(userId);
-    const seen = this.#namesBySkeleton.get(skeleton);
-    if (!seen) {
-      this.#namesBySkeleton.set(skeleton, userId);
-      return false;
+    let lookalike = this.#lookalikes.get(userId);
+    if (lookalike === undefined) {
+      const skeleton = nameSkeleton(userId);
+      const first = this.#namesBySkeleton.get(skeleton);
+      if (first === undefined) this.#namesBySkeleton.set(skeleton, userId);
+      lookalike = looksLike(userId, this.#deps.userId) || (first !== undefined && first !== userId);
+      this.#lookalikes.set(userId, lookalike);
     }
-    return seen !== userId;
+    return lookalike;
   }
 
   /** One key per message for its whole life on this page (see #localClientIds). */
@@ -720,10 +727,7 @@ export class RoomState {
       if (entry.offset === null) continue;
       if (entry.type === 'message') {
         // Storage can be written by anyone with this origin: "You" is decided here again.
-        const own =
-          entry.userId === this.#deps.userId &&
-          entry.clientId !== undefined &&
-          this.#deps.sentLog?.has(entry.clientId) === true;
+        const own = this.#sentFromHere(entry.userId, entry.clientId);
         const lookalike = entry.lookalike === true || this.#isLookalike(entry.userId);
         this.#model.addMessage({
           ...entry,
