@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { CompileOptions } from 'svelte/compiler';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { defineConfig, type Plugin } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
@@ -123,19 +124,53 @@ function contentSecurityPolicyMeta(): Plugin {
   };
 }
 
+/**
+ * Scoped-style class names for the build: `s-` and a few characters of the file name's hash
+ * instead of `svelte-` and six or seven, in every scoped rule and every element's class (a
+ * few hundred of them). A name that two files would share grows a character until it is
+ * unique, so scoping stays exact. Dev and tests keep Svelte's own names.
+ */
+function shortCssHash(): NonNullable<CompileOptions['cssHash']> {
+  const byFile = new Map<string, string>();
+  const taken = new Set<string>();
+  return ({ filename, css, hash }) => {
+    const key = filename || css;
+    let name = byFile.get(key);
+    if (name === undefined) {
+      const full = hash(key);
+      let length = 3;
+      while (taken.has(`s-${full.slice(0, length)}`) && length < full.length) length += 1;
+      name = `s-${full.slice(0, length)}`;
+      if (taken.has(name)) throw new Error(`no unique scoped-style class for ${key}`);
+      byFile.set(key, name);
+      taken.add(name);
+    }
+    return name;
+  };
+}
+
 export default defineConfig(({ command }) => ({
   base: './',
   define: {
     __SYNAP_DEFAULT_URL__: JSON.stringify(process.env.SYNAP_URL ?? SYNAP_DEFAULT_URL),
   },
   plugins: [
-    svelte(),
+    svelte(
+      command === 'build'
+        ? // Nothing in the page reads Svelte's version off `window.__svelte`.
+          { compilerOptions: { cssHash: shortCssHash(), discloseVersion: false } }
+        : {},
+    ),
     embeddedStandin(),
     // One self-contained index.html: module scripts from separate files do not load over file://.
     command === 'build' ? viteSingleFile() : null,
     command === 'build' ? contentSecurityPolicyMeta() : null,
   ],
-  build: { target: 'es2022' },
+  build: {
+    target: 'es2022',
+    // Everything is inlined in one file: there is no module to preload, so no polyfill for it.
+    modulePreload: { polyfill: false },
+  },
   test: {
     expect: { requireAssertions: true },
     projects: [
