@@ -4,16 +4,20 @@ import { browserNetworkMonitor } from './lib/network-monitor';
 import { SafeStorage } from './lib/safe-storage';
 import { ChatApp } from './state/chat.svelte';
 
-const target = document.getElementById('app');
-if (!target) throw new Error('index.html lacks #app');
-
-/** `npm run dev` names its embedded stand-in here; a built copy uses the build-time default. */
-const embeddedServer = document.querySelector<HTMLMetaElement>('meta[name="synap-default-url"]');
+/**
+ * `npm run dev` names its embedded stand-in in a meta tag; a built copy has none and uses the
+ * build-time default (the lookup is dev-only code, left out of the build).
+ */
+const defaultServerUrl =
+  (import.meta.env.DEV &&
+    document.querySelector<HTMLMetaElement>('meta[name="synap-default-url"]')?.content) ||
+  __SYNAP_DEFAULT_URL__;
 
 const app = new ChatApp({
   storage: new SafeStorage(),
-  defaultServerUrl: embeddedServer?.content || __SYNAP_DEFAULT_URL__,
+  defaultServerUrl,
   network: browserNetworkMonitor(),
 });
 
-export default mount(App, { target, props: { app } });
+// index.html always has #app; mount() fails loudly if it ever does not.
+export default mount(App, { target: document.getElementById('app')!, props: { app } });
