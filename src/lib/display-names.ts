@@ -29,3 +29,30 @@ export function nameSkeleton(name: string): string {
 export function looksLike(name: string, other: string): boolean {
   return name !== other && nameSkeleton(name) === nameSkeleton(other);
 }
+
+/**
+ * Marks names that read like the user's own or like another name already seen here: the first
+ * name seen per skeleton is taken as the real one. The answer for a name never changes once
+ * given, so it is worked out once per name, not once per message.
+ */
+export class LookalikeNames {
+  readonly #ownName: string;
+  readonly #firstBySkeleton = new Map<string, string>();
+  readonly #answers = new Map<string, boolean>();
+
+  constructor(ownName: string) {
+    this.#ownName = ownName;
+  }
+
+  isLookalike(name: string): boolean {
+    let answer = this.#answers.get(name);
+    if (answer === undefined) {
+      const skeleton = nameSkeleton(name);
+      const first = this.#firstBySkeleton.get(skeleton);
+      if (first === undefined) this.#firstBySkeleton.set(skeleton, name);
+      answer = looksLike(name, this.#ownName) || (first !== undefined && first !== name);
+      this.#answers.set(name, answer);
+    }
+    return answer;
+  }
+}

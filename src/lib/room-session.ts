@@ -1,0 +1,685 @@
+// One joined room as the user sees it, in plain TypeScript: the timeline (live events from the
+// RoomLink, history read over REST), unread and the "New messages" divider, typing, who is
+// online, notices, room stats and the cached tail for an instant reload. Every change ends
+// in one immutable RoomView, published at most once per animation frame for timeline work;
+// RoomState (src/state/room.svelte.ts) only holds the latest view in $state.
+//
+// Owns: what is shown and when. Does not own: the connection, the outbox or presence
+// announcements (RoomLink), nor which room is on screen (ChatApp tells it).
+import type { ChatMessage, HistoryStatus, OnlineUser, TimelineEntry } from './chat-model';
+import { decodeChatEvent, type ChatEvent } from './chat-events';
+import { CoalescedWrite } from './coalesced-write';
+import type { CursorStore, RoomCursor } from './cursor-store';
+import { LookalikeNames } from './display-names';
+import { loadHistory } from './history';
+import type { OutgoingMessage } from './outbox';
+import { PresenceTracker } from './presence-tracker';
+import type { FeedState } from './room-feed';
+import type { Goodbye, RoomLink } from './room-link';
+import { RoomNotices, type RoomNotice } from './room-notices';
+import type { SafeStorage } from './safe-storage';
+import type { SentLog } from './sent-log';
+import { SynapError, type RoomStats, type StreamEvent, type SynapRest } from './synap-rest';
+import { TimelineModel } from './timeline-model';
+import { readTail, tailOf } from './timeline-tail';
+import { TypingTracker } from './typing-tracker';
+
+/** Messages shown at once when a room opens. */
+export const INITIAL_HISTORY_MESSAGES = 50;
+/** Messages added per "load earlier" step. */
+export const OLDER_PAGE_MESSAGES = 50;
+/**
+ * One history load never scans more events than this: Synap keeps 10,000 per room, and typing
+ * and presence may be most of them, so the last messages are found wherever they are.
+ */
+export const MAX_HISTORY_SCAN_EVENTS = 10_000;
+/** Typing and presence expire on the clock, so the room re-reads them this often. */
+const CLOCK_TICK_MS = 1_000;
+/** The cached tail of the timeline (for an instant reload) is written at most this often. */
+const TAIL_WRITE_INTERVAL_MS = 2_000;
+/** A hidden page gets no animation frames: its timeline is published this often instead. */
+const HIDDEN_FLUSH_MS = 250;
+/** Room info on screen follows new events, re-reading stats at most this often. */
+const STATS_REFRESH_MS = 2_000;
+
+/** Everything a room shows, as one immutable snapshot. */
+export interface RoomView {
+  /** Stored entries, then the messages still on their way. */
+  timeline: TimelineEntry[];
+  connection: FeedState;
+  typers: string[];
+  online: OnlineUser[];
+  unread: number;
+  dividerOffset: number | null;
+  notices: RoomNotice[];
+  stats: RoomStats | null;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  historyError: string | null;
+  /** Whether the room's recent messages are there yet, and why not. */
+  historyStatus: HistoryStatus;
+  /** Earliest offset the server still holds; above 0, older messages are gone. */
+  earliestOffset: number;
+  /** Events skipped because they could not be read. */
+  malformed: number;
+  active: boolean;
+}
+
+export interface RoomSessionOptions {
+  rest: SynapRest;
+  serverUrl: string;
+  stream: string;
+  userId: string;
+  subscriberId: string;
+  readMarkers: CursorStore;
+  /** Holds the cached tail. */
+  storage: SafeStorage;
+  /** The client message ids this device sent: only those messages are "You". */
+  sentLog?: SentLog;
+  now?: () => number;
+}
+
+type Source = 'history' | 'replay' | 'live';
+
+function isMessageEvent(event: StreamEvent): boolean {
+  return event.event === 'message';
+}
+
+function sameStatus(a: HistoryStatus, b: HistoryStatus): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function usersKey(users: readonly OnlineUser[]): string {
+  return users.map((user) => user.userId).join('\n');
+}
+
+export class RoomSession {
+  readonly #options: RoomSessionOptions;
+  readonly #link: RoomLink;
+  readonly #now: () => number;
+  readonly #model = new TimelineModel();
+  readonly #typing: TypingTracker;
+  readonly #presence: PresenceTracker;
+  readonly #notices = new RoomNotices();
+  readonly #names: LookalikeNames;
+  readonly #readMarkerWrite: CoalescedWrite<RoomCursor>;
+  readonly #tailKey: string;
+  /** Writes the newest entries of this generation for the next page load. */
+  readonly #tailWrite: CoalescedWrite<number>;
+  #listener: ((view: RoomView) => void) | null = null;
+  #view: RoomView;
+  /** What the view's timeline was built from: it is rebuilt only when they change. */
+  #viewEntries: readonly TimelineEntry[] | null = null;
+  #viewOutgoing: readonly OutgoingMessage[] | null = null;
+
+  // What the view is made of, between publications.
+  #entries: readonly TimelineEntry[] = [];
+  #outgoing: readonly OutgoingMessage[];
+  #connection: FeedState;
+  #typers: string[] = [];
+  #online: OnlineUser[];
+  #stats: RoomStats | null = null;
+  #hasOlder = false;
+  #loadingOlder = false;
+  #historyError: string | null = null;
+  /** The room's first read from the server is done (for this generation). */
+  #historyReady = false;
+  #historyScanned = 0;
+  #earliestOffset = 0;
+  #malformed = 0;
+  #active = false;
+  #visible = true;
+
+  /** What the first read asked for, to ask again after it failed. */
+  #initialLoad: { before: number; reachBackTo: number } | null = null;
+  /** Whether the reader follows the newest messages (only then may old ones be dropped). */
+  #following = false;
+  #flushPending = false;
+  /** Typing or presence changed: recomputed once per published frame, not once per event. */
+  #clockStateStale = false;
+  /** The generation of the tail painted at load, until the server confirms or denies it. */
+  #tailGeneration: number | null = null;
+  /**
+   * Client ids of messages this page showed as pending: their rows keep one key (the client
+   * id) from pending to confirmed, so the row is updated in place, never remounted.
+   */
+  readonly #localClientIds = new Set<string>();
+  #generation: number | null = null;
+  #historyBefore: number | null = null;
+  #historyFor: number | null = null;
+  #clock: ReturnType<typeof setInterval> | null = null;
+  #statsTimer: ReturnType<typeof setTimeout> | null = null;
+  #stopped = false;
+
+  constructor(link: RoomLink, options: RoomSessionOptions) {
+    this.#link = link;
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#typing = new TypingTracker(options.userId);
+    this.#presence = new PresenceTracker(options.userId, { now: this.#now });
+    this.#names = new LookalikeNames(options.userId);
+    this.#online = this.#presence.online();
+    this.#connection = link.state;
+    this.#outgoing = link.outgoing;
+    this.#noteOutgoing(link.outgoing);
+    const { readMarkers, serverUrl, stream, subscriberId, storage } = options;
+    this.#readMarkerWrite = new CoalescedWrite((marker) =>
+      readMarkers.set(serverUrl, stream, subscriberId, marker),
+    );
+    this.#tailKey = `synap-chat:tail:${JSON.stringify([serverUrl, stream, options.userId])}`;
+    this.#tailWrite = new CoalescedWrite(
+      (generation) => storage.setJson(this.#tailKey, tailOf(generation, this.#model.entries)),
+      TAIL_WRITE_INTERVAL_MS,
+    );
+    this.#view = this.#makeView();
+    this.#paintCachedTail();
+    this.#wireLink();
+  }
+
+  get view(): RoomView {
+    return this.#view;
+  }
+
+  /** Where the live feed stands (the next offset it will deliver), once known. */
+  get nextOffset(): number | null {
+    return this.#link.nextOffset;
+  }
+
+  /** Called with every new view (one listener: the state class that shows it). */
+  onView(listener: (view: RoomView) => void): void {
+    this.#listener = listener;
+  }
+
+  // --- lifecycle ----------------------------------------------------------------------
+  start(): void {
+    this.#link.start();
+    this.#clock = setInterval(() => this.#refreshClockState(true), CLOCK_TICK_MS);
+  }
+
+  /** Stops everything; `goodbye` says user_left first (with keepalive when the page closes). */
+  stop(goodbye: Goodbye = 'none'): Promise<void> {
+    this.#stopped = true;
+    this.#readMarkerWrite.flush();
+    this.#tailWrite.flush();
+    if (this.#clock) clearInterval(this.#clock);
+    if (this.#statsTimer) clearTimeout(this.#statsTimer);
+    return this.#link.stop(goodbye);
+  }
+
+  /** Leaving forgets where we were: a later join starts fresh. */
+  async leave(): Promise<void> {
+    await this.stop('await');
+    this.#readMarkerWrite.cancel();
+    this.#tailWrite.cancel();
+    const { readMarkers, serverUrl, stream, subscriberId, storage } = this.#options;
+    storage.remove(this.#tailKey);
+    readMarkers.delete(serverUrl, stream, subscriberId);
+    this.#link.forget();
+  }
+
+  /** The room is the one on screen (or not); `visible` is the page's visibility. */
+  setActive(active: boolean, visible: boolean): void {
+    // Coming into view (a room switch, or back to the tab): mark where the user left off.
+    const comingIntoView = active && visible && !(this.#active && this.#visible);
+    this.#active = active;
+    this.#visible = visible;
+    this.#link.setAttention(!visible ? 'hidden' : active ? 'foreground' : 'background');
+    if (comingIntoView) this.#model.cameIntoView();
+    if (active && visible) this.markRead();
+    this.#publish();
+    this.#scheduleFlush();
+  }
+
+  /** The reader is at the newest messages (or scrolled away from them). */
+  setFollowing(following: boolean): void {
+    this.#following = following;
+    if (following) this.#scheduleFlush();
+  }
+
+  retryNow(): void {
+    this.#link.retryNow();
+  }
+
+  dismissNotice(id: string): void {
+    this.#notices.dismiss(id);
+    this.#publish();
+  }
+
+  // --- user commands ------------------------------------------------------------------
+  send(text: string): void {
+    this.#link.send(text);
+  }
+  retry(clientId: string): void {
+    this.#link.retry(clientId);
+  }
+  discard(clientId: string): void {
+    this.#link.discard(clientId);
+  }
+  setTyping(isTyping: boolean): void {
+    this.#link.setTyping(isTyping);
+  }
+
+  markRead(): void {
+    const next = this.#link.nextOffset;
+    if (next === null || this.#generation === null) return;
+    this.#model.setReadOffset(next);
+    this.#readMarkerWrite.set({ generation: this.#generation, nextOffset: next });
+    if (this.#view.unread !== 0) this.#publish();
+  }
+
+  async refreshStats(): Promise<void> {
+    try {
+      this.#stats = await this.#options.rest.stats(this.#options.stream);
+      this.#publish();
+    } catch {
+      // The connection status already tells the user when the server is unreachable.
+    }
+  }
+
+  /** "Try again" where messages could not be loaded: the first read, or the connection. */
+  retryHistory(): void {
+    const initial = this.#initialLoad;
+    if (this.#historyError && initial) {
+      void this.#loadHistory(initial.before, INITIAL_HISTORY_MESSAGES, initial.reachBackTo);
+    } else {
+      this.#link.retryNow();
+    }
+  }
+
+  async loadOlder(): Promise<void> {
+    if (this.#loadingOlder || !this.#hasOlder || this.#historyBefore === null) return;
+    await this.#loadHistory(this.#historyBefore, OLDER_PAGE_MESSAGES, undefined, false);
+  }
+
+  // --- the view -----------------------------------------------------------------------
+  #makeView(): RoomView {
+    const previous = this.#view as RoomView | undefined;
+    const entries = this.#entries;
+    const outgoing = this.#outgoing;
+    const timeline =
+      previous && entries === this.#viewEntries && outgoing === this.#viewOutgoing
+        ? previous.timeline
+        : [...entries, ...outgoing.map((item) => this.#pendingEntry(item))];
+    this.#viewEntries = entries;
+    this.#viewOutgoing = outgoing;
+    const historyStatus = this.#historyStatus();
+    return {
+      timeline,
+      connection: this.#connection,
+      typers: this.#typers,
+      online: this.#online,
+      unread: this.#model.unread,
+      dividerOffset: this.#model.dividerOffset,
+      notices: this.#notices.list,
+      stats: this.#stats,
+      hasOlder: this.#hasOlder,
+      loadingOlder: this.#loadingOlder,
+      historyError: this.#historyError,
+      historyStatus:
+        previous && sameStatus(previous.historyStatus, historyStatus)
+          ? previous.historyStatus
+          : historyStatus,
+      earliestOffset: this.#earliestOffset,
+      malformed: this.#malformed,
+      active: this.#active,
+    };
+  }
+  #publish(): void {
+    this.#view = this.#makeView();
+    this.#listener?.(this.#view);
+  }
+
+  #historyStatus(): HistoryStatus {
+    if (this.#historyReady) return { kind: 'ready' };
+    if (this.#historyError) return { kind: 'failed', message: this.#historyError };
+    const connection = this.#connection;
+    switch (connection.kind) {
+      case 'reconnecting':
+        return { kind: 'failed', message: connection.reason };
+      case 'offline':
+        return { kind: 'failed', message: 'the network is offline' };
+      case 'unauthorized':
+      case 'failed':
+        return { kind: 'failed', message: connection.message };
+      default:
+        return { kind: 'loading', scannedEvents: this.#historyScanned };
+    }
+  }
+
+  #pendingEntry(item: OutgoingMessage): ChatMessage {
+    return {
+      type: 'message',
+      key: `c${item.clientId}`,
+      offset: null,
+      userId: this.#options.userId,
+      text: item.text,
+      sentAtMs: item.createdAtMs,
+      own: true,
+      status: item.status,
+      clientId: item.clientId,
+      ...(item.error ? { error: item.error } : {}),
+      ...(item.status === 'failed' && !item.refused ? { willResend: true } : {}),
+    };
+  }
+
+  // --- what the link delivers ---------------------------------------------------------
+  #wireLink(): void {
+    const link = this.#link;
+    const { readMarkers, serverUrl, stream, subscriberId } = this.#options;
+    link.on('outbox', (items) => {
+      this.#noteOutgoing(items);
+      this.#outgoing = items;
+      this.#publish();
+    });
+    link.on('stored', ({ message, offset }) => this.#addStored(message, offset));
+    link.on('state', ({ oldState, newState }) => {
+      this.#connection = newState;
+      // What was missed came in before this (the catch-up): from here on the user sees it.
+      if (newState.kind === 'live' && oldState.kind !== 'live') this.#model.markDividerFrom(null);
+      this.#publish();
+    });
+    link.on('stats', (stats) => {
+      this.#stats = stats;
+      this.#publish();
+    });
+    link.on('malformed', ({ count }) => {
+      this.#malformed += count;
+      this.#scheduleFlush();
+    });
+    link.on('event', ({ event, live }) => {
+      this.#apply(event, live ? 'live' : 'replay');
+      // Backlog the socket delivers after a reload was missed, not seen as it came.
+      if (!live) this.#model.missed(event.offset);
+      if (this.#active && this.#visible) this.markRead();
+      if (this.#active) this.#scheduleStatsRefresh();
+      this.#scheduleFlush();
+    });
+    link.on('gap', ({ fromOffset, toOffset, lost }) => {
+      this.#model.addGap({
+        type: 'gap',
+        key: `gap${fromOffset}`,
+        offset: fromOffset,
+        toOffset,
+        atMs: this.#now(),
+      });
+      this.#notices.gap(lost);
+      this.#scheduleFlush();
+    });
+    link.on('reset', () => {
+      this.#model.clear();
+      this.#historyFor = null;
+      this.#historyReady = false;
+      this.#historyBefore = null;
+      this.#hasOlder = false;
+      this.#notices.add('reset', 'This room was reset by the server: its earlier history is gone');
+      this.#flush();
+    });
+    link.on('ready', ({ startOffset, earliestOffset, generation }) => {
+      this.#generation = generation;
+      this.#earliestOffset = earliestOffset;
+      if (this.#tailGeneration !== null && this.#tailGeneration !== generation) {
+        // The cached tail was of a room that no longer exists.
+        this.#model.clear();
+        this.#flush();
+      }
+      this.#tailGeneration = null;
+      if (this.#historyFor === generation) return;
+      this.#historyFor = generation;
+      const marker = readMarkers.get(serverUrl, stream, subscriberId);
+      let readOffset = startOffset;
+      if (marker && marker.generation === generation) {
+        readOffset = Math.min(marker.nextOffset, startOffset);
+      } else {
+        // First visit (or a reset room): what is there now counts as read.
+        readMarkers.set(serverUrl, stream, subscriberId, { generation, nextOffset: startOffset });
+      }
+      this.#model.setReadOffset(readOffset);
+      if (this.#active && this.#visible) this.#model.markDividerFrom(readOffset);
+      void this.#loadHistory(startOffset, INITIAL_HISTORY_MESSAGES, readOffset);
+    });
+  }
+
+  #noteOutgoing(items: readonly OutgoingMessage[]): void {
+    for (const item of items) {
+      this.#localClientIds.add(item.clientId);
+      this.#options.sentLog?.add(item.clientId);
+    }
+  }
+
+  #scheduleStatsRefresh(): void {
+    if (this.#statsTimer || this.#stopped) return;
+    this.#statsTimer = setTimeout(() => {
+      this.#statsTimer = null;
+      if (!this.#stopped) void this.refreshStats();
+    }, STATS_REFRESH_MS);
+  }
+
+  /** `exactly`: keep just the newest `minMessages` (opening a room), not the whole pages read. */
+  async #loadHistory(
+    before: number,
+    minMessages: number,
+    reachBackTo: number | undefined,
+    exactly = true,
+  ): Promise<void> {
+    const generation = this.#generation;
+    const first = reachBackTo !== undefined;
+    this.#loadingOlder = true;
+    this.#historyError = null;
+    if (first) {
+      this.#initialLoad = { before, reachBackTo };
+      this.#historyScanned = 0;
+    }
+    this.#publish();
+    try {
+      const onProgress = (scanned: number) => {
+        this.#historyScanned = scanned;
+        this.#publish();
+      };
+      const page = await loadHistory({
+        ...(first ? { onProgress } : {}),
+        consume: (from, limit) => this.#link.consume(from, limit),
+        beforeOffset: before,
+        earliestOffset: this.#earliestOffset,
+        minMessages,
+        ...(reachBackTo === undefined ? {} : { reachBackTo }),
+        maxEvents: MAX_HISTORY_SCAN_EVENTS,
+        countsAsMessage: isMessageEvent,
+        trimToMinMessages: exactly,
+      });
+      if (this.#stopped || generation !== this.#generation) return;
+      this.#malformed += page.malformed;
+      for (const event of page.events) this.#apply(event, 'history');
+      this.#model.loadedBackTo(page.before);
+      this.#historyBefore = page.before;
+      this.#hasOlder = !page.reachedStart;
+      this.#earliestOffset = page.earliestOffset;
+      if (reachBackTo !== undefined && this.#active && this.#visible) {
+        // The room opened on screen: mark where the user left off, then count it as read.
+        this.#model.placeDivider(reachBackTo);
+        this.markRead();
+      }
+      if (first) this.#historyReady = true;
+    } catch (error) {
+      this.#historyError =
+        error instanceof SynapError ? error.message : 'Could not load earlier messages';
+      this.#hasOlder = true;
+      this.#historyBefore ??= before;
+    } finally {
+      this.#loadingOlder = false;
+      this.#flush();
+    }
+  }
+
+  #apply(raw: StreamEvent, source: Source): void {
+    // An event shown already (the cached tail, an own message confirmed by its publish answer)
+    // is not shown twice, but still tells who is here.
+    const known = this.#model.has(raw.offset);
+    const decoded = decodeChatEvent(raw);
+    if (!decoded.ok) {
+      if (decoded.reason === 'malformed' && !known) this.#malformed += 1;
+      return;
+    }
+    const event = decoded.event;
+    // Replayed events happened in the past: their time is the server's, not our clock's.
+    const seenAtMs = source === 'live' ? this.#now() : event.serverAtMs;
+    switch (event.kind) {
+      case 'message':
+        this.#addMessage(event, seenAtMs, source);
+        break;
+      case 'typing':
+        // Typing replayed from history is long over; only live typing is shown.
+        if (source === 'live') {
+          if (event.isTyping) this.#link.noteActivity();
+          this.#typing.update(event.userId, event.isTyping, this.#now());
+          this.#presence.activity(event.userId, seenAtMs);
+          this.#clockStateStale = true;
+        }
+        break;
+      case 'joined': {
+        const arrived = this.#presence.joined(event.userId, seenAtMs);
+        // A second tab or a re-announce of someone already here is not news.
+        if (!event.heartbeat && (arrived || source === 'history')) this.#addSystem(event, 'joined');
+        this.#clockStateStale = true;
+        break;
+      }
+      case 'left':
+        this.#presence.left(event.userId, seenAtMs);
+        if (source !== 'history') this.#typing.left(event.userId);
+        this.#addSystem(event, 'left');
+        this.#clockStateStale = true;
+        break;
+    }
+  }
+
+  #addMessage(
+    event: Extract<ChatEvent, { kind: 'message' }>,
+    seenAtMs: number,
+    source: Source,
+  ): void {
+    const own = this.#sentFromHere(event.userId, event.clientId);
+    if (source === 'live') this.#link.noteActivity();
+    if (source !== 'history') this.#typing.messageFrom(event.userId);
+    this.#presence.activity(event.userId, seenAtMs);
+    this.#model.addMessage({
+      type: 'message',
+      key: this.#messageKey(own, event.clientId, event.offset),
+      offset: event.offset,
+      userId: event.userId,
+      text: event.text,
+      sentAtMs: event.sentAtMs,
+      own,
+      status: 'confirmed',
+      ...(event.clientId ? { clientId: event.clientId } : {}),
+      ...(event.disguised || this.#names.isLookalike(event.userId) ? { lookalike: true } : {}),
+    });
+    // Its echo settles a message whose publish answer was lost; its row changes in place.
+    if (own && event.clientId && this.#link.confirm(event.clientId)) this.#flush();
+    this.#clockStateStale = true;
+  }
+
+  /** A message sent from this page was stored: it takes its place now; its echo is a duplicate. */
+  #addStored(message: OutgoingMessage, offset: number): void {
+    this.#model.addMessage({
+      type: 'message',
+      key: this.#messageKey(true, message.clientId, offset),
+      offset,
+      userId: this.#options.userId,
+      text: message.text,
+      sentAtMs: message.createdAtMs,
+      own: true,
+      status: 'confirmed',
+      clientId: message.clientId,
+    });
+    // In the same turn as the outbox lets go of it: the row changes in place, never blinks.
+    this.#flush();
+  }
+
+  /** Anyone can use any name: "You" only for what this device can tell it sent. */
+  #sentFromHere(userId: string, clientId: string | null | undefined): boolean {
+    if (userId !== this.#options.userId || !clientId) return false;
+    return this.#localClientIds.has(clientId) || this.#options.sentLog?.has(clientId) === true;
+  }
+
+  /** One key per message for its whole life on this page (see #localClientIds). */
+  #messageKey(own: boolean, clientId: string | null | undefined, offset: number): string {
+    return own && clientId && this.#localClientIds.has(clientId) ? `c${clientId}` : `o${offset}`;
+  }
+
+  #addSystem(event: ChatEvent, kind: 'joined' | 'left'): void {
+    this.#model.addSystem({
+      type: 'system',
+      key: `o${event.offset}`,
+      offset: event.offset,
+      kind,
+      userId: event.userId,
+      atMs: event.sentAtMs,
+    });
+  }
+
+  /** Publishes the model to the view at the next animation frame: one render per frame. */
+  #scheduleFlush(): void {
+    if (this.#flushPending || this.#stopped) return;
+    this.#flushPending = true;
+    const run = () => {
+      if (this.#flushPending) this.#flush();
+    };
+    if (typeof requestAnimationFrame === 'function' && this.#visible) requestAnimationFrame(run);
+    // Frames stop in a hidden page (and may never come in a background one).
+    setTimeout(run, this.#visible ? HIDDEN_FLUSH_MS * 4 : HIDDEN_FLUSH_MS);
+  }
+
+  #flush(): void {
+    this.#flushPending = false;
+    // Dropping old entries is safe only where nobody reads them.
+    if ((!this.#active || this.#following) && this.#model.trim()) {
+      this.#historyBefore = this.#model.trimmedBefore;
+      this.#hasOlder = true;
+    }
+    if (this.#clockStateStale) this.#refreshClockState(false);
+    this.#entries = this.#model.entries;
+    this.#publish();
+    const generation = this.#generation ?? this.#tailGeneration;
+    if (generation !== null && this.#model.size > 0) this.#tailWrite.set(generation);
+  }
+
+  /** Shows what the last page load saw at once; the feed then confirms it or resets it. */
+  #paintCachedTail(): void {
+    const tail = readTail(this.#options.storage.getJson(this.#tailKey));
+    if (!tail || tail.entries.length === 0) return;
+    this.#tailGeneration = tail.generation;
+    for (const entry of tail.entries) {
+      if (entry.offset === null) continue;
+      if (entry.type === 'message') {
+        // Storage can be written by anyone with this origin: "You" is decided here again.
+        const own = this.#sentFromHere(entry.userId, entry.clientId);
+        const lookalike = entry.lookalike === true || this.#names.isLookalike(entry.userId);
+        this.#model.addMessage({
+          ...entry,
+          offset: entry.offset,
+          own,
+          ...(lookalike ? { lookalike: true } : {}),
+        });
+      } else if (entry.type === 'system') this.#model.addSystem(entry);
+    }
+    this.#hasOlder = (tail.entries[0]?.offset ?? 0) > 0;
+    this.#flush();
+  }
+
+  /** Re-reads typing and presence (they expire on the clock); publishes if asked and changed. */
+  #refreshClockState(publish: boolean): void {
+    this.#clockStateStale = false;
+    const now = this.#now();
+    const typers = this.#typing.active(now);
+    const online = this.#presence.online(now);
+    let changed = false;
+    if (typers.join('\n') !== this.#typers.join('\n')) {
+      this.#typers = typers;
+      changed = true;
+    }
+    if (usersKey(online) !== usersKey(this.#online)) {
+      this.#online = online;
+      changed = true;
+    }
+    if (publish && changed) this.#publish();
+  }
+}

@@ -1,0 +1,239 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CursorStore } from '../../src/lib/cursor-store';
+import { Emitter } from '../../src/lib/emitter';
+import type { OutgoingMessage } from '../../src/lib/outbox';
+import type { FeedState } from '../../src/lib/room-feed';
+import type { RoomLink, RoomLinkEvents } from '../../src/lib/room-link';
+import { RoomSession, type RoomView } from '../../src/lib/room-session';
+import { SafeStorage } from '../../src/lib/safe-storage';
+import type { ConsumeResult, RoomStats, StreamEvent, SynapRest } from '../../src/lib/synap-rest';
+import { MapStorage } from './helpers';
+
+const SERVER = 'http://synap.test';
+const STREAM = 'chat-lobby';
+const ME = 'alice';
+
+/** A link driven by the test: it emits what a feed would and records the commands. */
+class FakeLink extends Emitter<RoomLinkEvents> implements RoomLink {
+  state: FeedState = { kind: 'idle' };
+  nextOffset: number | null = null;
+  outgoing: readonly OutgoingMessage[] = [];
+  events: StreamEvent[] = [];
+  sent: string[] = [];
+  confirmed: string[] = [];
+  attention: string[] = [];
+  activity = 0;
+  stopped: string[] = [];
+  forgotten = false;
+  fire<K extends keyof RoomLinkEvents>(name: K, payload: RoomLinkEvents[K]): void {
+    this.emit(name, payload);
+  }
+  start(): void {}
+  stop(goodbye: 'none' | 'await' | 'keepalive'): Promise<void> {
+    this.stopped.push(goodbye);
+    return Promise.resolve();
+  }
+  forget(): void {
+    this.forgotten = true;
+  }
+  setAttention(attention: 'foreground' | 'background' | 'hidden'): void {
+    this.attention.push(attention);
+  }
+  retryNow(): void {}
+  consume(fromOffset: number, limit: number): Promise<ConsumeResult> {
+    const events = this.events.filter((e) => e.offset >= fromOffset).slice(0, limit);
+    return Promise.resolve({
+      events,
+      nextOffset: (events.at(-1)?.offset ?? fromOffset - 1) + 1,
+      malformed: 0,
+    });
+  }
+  noteActivity(): void {
+    this.activity += 1;
+  }
+  send(text: string): void {
+    this.sent.push(text);
+  }
+  retry(): void {}
+  discard(): void {}
+  confirm(clientId: string): boolean {
+    this.confirmed.push(clientId);
+    return false;
+  }
+  setTyping(): void {}
+}
+
+function message(offset: number, userId: string, text: string, clientId?: string): StreamEvent {
+  return {
+    offset,
+    event: 'message',
+    data: {
+      user_id: userId,
+      message: text,
+      timestamp: 1_700_000_000 + offset,
+      ...(clientId ? { client_id: clientId } : {}),
+    },
+    timestamp: 1_700_000_000 + offset,
+  } as StreamEvent;
+}
+
+const STATS = { message_count: 0, min_offset: 0, max_offset: 0 } as unknown as RoomStats;
+
+function newStorage(): SafeStorage {
+  const map = new MapStorage();
+  return new SafeStorage(() => map);
+}
+
+function setup(storage = newStorage()) {
+  const link = new FakeLink();
+  const rest = { stats: () => Promise.resolve(STATS) } as unknown as SynapRest;
+  const session = new RoomSession(link, {
+    rest,
+    serverUrl: SERVER,
+    stream: STREAM,
+    userId: ME,
+    subscriberId: 'sub-1',
+    readMarkers: new CursorStore(storage, 'synap-chat:read:'),
+    storage,
+  });
+  const views: RoomView[] = [];
+  session.onView((view) => views.push(view));
+  return { link, session, views, storage };
+}
+
+/** The room opens at `startOffset` in generation 1, and its first read finishes. */
+async function open(link: FakeLink, startOffset: number) {
+  link.nextOffset = startOffset;
+  link.fire('ready', { startOffset, earliestOffset: 0, generation: 1, stats: STATS });
+  await vi.runAllTimersAsync();
+}
+
+function texts(view: RoomView): string[] {
+  return view.timeline.flatMap((entry) => (entry.type === 'message' ? [entry.text] : []));
+}
+
+describe('RoomSession', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('shows the history read on open, then live events, each message once', async () => {
+    const { link, session } = setup();
+    link.events = [message(0, 'bob', 'one'), message(1, 'bob', 'two')];
+    await open(link, 2);
+    for (const event of [message(2, 'bob', 'three'), message(1, 'bob', 'two')]) {
+      link.nextOffset = event.offset + 1;
+      link.fire('event', { event, live: true });
+    }
+    await vi.runAllTimersAsync();
+    expect(texts(session.view)).toEqual(['one', 'two', 'three']);
+    expect(session.view.historyStatus).toEqual({ kind: 'ready' });
+  });
+
+  it('publishes a burst of live events as one view, not one per event', async () => {
+    const { link, session, views } = setup();
+    await open(link, 0);
+    const before = views.length;
+    for (let offset = 0; offset < 500; offset += 1) {
+      link.nextOffset = offset + 1;
+      link.fire('event', { event: message(offset, 'bob', `m${offset}`), live: true });
+    }
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(texts(session.view)).toHaveLength(500);
+    expect(views.length - before).toBe(1);
+  });
+
+  it('counts unread messages of others while the room is off screen, and clears them on view', async () => {
+    const { link, session } = setup();
+    await open(link, 0);
+    link.nextOffset = 1;
+    link.fire('event', { event: message(0, 'bob', 'hi'), live: true });
+    link.nextOffset = 2;
+    link.fire('event', { event: message(1, 'carol', 'hey'), live: true });
+    await vi.runAllTimersAsync();
+    expect(session.view.unread).toBe(2);
+    session.setActive(true, true);
+    expect(session.view.unread).toBe(0);
+    expect(session.view.dividerOffset).toBe(0);
+    expect(link.attention.at(-1)).toBe('foreground');
+  });
+
+  it('keeps one row key for an own message from pending to confirmed', async () => {
+    const { link, session } = setup();
+    await open(link, 0);
+    const pending: OutgoingMessage = {
+      clientId: 'c-1',
+      text: 'mine',
+      createdAtMs: 1_700_000_000_000,
+      status: 'pending',
+    };
+    link.outgoing = [pending];
+    link.fire('outbox', [pending]);
+    const pendingRow = session.view.timeline.at(-1);
+    expect(pendingRow).toMatchObject({ key: 'cc-1', status: 'pending', own: true });
+    link.fire('stored', { message: pending, offset: 0 });
+    link.outgoing = [];
+    link.fire('outbox', []);
+    expect(session.view.timeline).toHaveLength(1);
+    expect(session.view.timeline[0]).toMatchObject({ key: 'cc-1', status: 'confirmed', offset: 0 });
+    // Its echo later is the same message: not shown twice.
+    link.fire('event', { event: message(0, ME, 'mine', 'c-1'), live: true });
+    await vi.runAllTimersAsync();
+    expect(texts(session.view)).toEqual(['mine']);
+  });
+
+  it('does not take a message under the own name for the user’s without its client id', async () => {
+    const { link, session } = setup();
+    await open(link, 0);
+    link.fire('event', { event: message(0, ME, 'impostor', 'someone-elses'), live: true });
+    await vi.runAllTimersAsync();
+    expect(session.view.timeline[0]).toMatchObject({ own: false });
+  });
+
+  it('counts malformed events and lost ones, and says so in one notice per loss run', async () => {
+    const { link, session } = setup();
+    await open(link, 0);
+    link.fire('malformed', { count: 3 });
+    link.fire('gap', { fromOffset: 0, toOffset: 5, lost: 5 });
+    link.fire('gap', { fromOffset: 5, toOffset: 7, lost: 2 });
+    await vi.runAllTimersAsync();
+    expect(session.view.malformed).toBe(3);
+    expect(session.view.notices).toHaveLength(1);
+    expect(session.view.notices[0]?.text).toContain('7 events were dropped');
+    session.dismissNotice(session.view.notices[0]!.id);
+    expect(session.view.notices).toEqual([]);
+  });
+
+  it('empties the timeline when the server resets the room, and says why', async () => {
+    const { link, session } = setup();
+    link.events = [message(0, 'bob', 'old')];
+    await open(link, 1);
+    expect(texts(session.view)).toEqual(['old']);
+    link.fire('reset', { oldGeneration: 1, newGeneration: 2 });
+    expect(session.view.timeline).toEqual([]);
+    expect(session.view.notices[0]?.kind).toBe('reset');
+  });
+
+  it('paints the cached tail of the last visit at once, and drops it when the room was recreated', async () => {
+    const storage = newStorage();
+    const first = setup(storage);
+    first.link.events = [message(0, 'bob', 'cached')];
+    await open(first.link, 1);
+    await first.session.stop();
+
+    const again = setup(storage);
+    expect(texts(again.session.view)).toEqual(['cached']);
+    again.link.fire('ready', { startOffset: 0, earliestOffset: 0, generation: 2, stats: STATS });
+    expect(again.session.view.timeline).toEqual([]);
+  });
+
+  it('leaving forgets the read marker, the tail and the link’s cursor', async () => {
+    const { link, session, storage } = setup();
+    await open(link, 0);
+    session.setActive(true, true);
+    await session.leave();
+    expect(link.stopped).toEqual(['await']);
+    expect(link.forgotten).toBe(true);
+    const markers = new CursorStore(storage, 'synap-chat:read:');
+    expect(markers.get(SERVER, STREAM, 'sub-1')).toBeNull();
+  });
+});
