@@ -46,6 +46,8 @@ export interface RoomLinkEvents {
   outbox: readonly OutgoingMessage[];
   /** A message was stored at `offset` (emitted before `outbox` lets go of it). */
   stored: { message: OutgoingMessage; offset: number };
+  /** Another tab of this browser read the room up to here. */
+  read: RoomCursor;
 }
 
 /** How a closing room says goodbye: not at all, awaited, or with keepalive (page closing). */
@@ -62,20 +64,22 @@ export interface RoomLink {
   readonly outgoing: readonly OutgoingMessage[];
   start(): void;
   stop(goodbye: Goodbye): Promise<void>;
-  /** Leaving the room: where it stood and what was left unsent are forgotten. */
-  forget(): void;
+  /** Leaves the room for good: says goodbye, and forgets where it stood and what was unsent. */
+  leave(): Promise<void>;
   setAttention(attention: Attention): void;
   retryNow(): void;
   /** Reads the room by real offsets (history). */
   consume(fromOffset: number, limit: number): Promise<ConsumeResult>;
   /** People are talking (a message, someone typing): a polled room stays quick. */
   noteActivity(): void;
-  send(text: string): void;
+  send(text: string, clientId?: string): void;
   retry(clientId: string): void;
   discard(clientId: string): void;
   /** A message's echo arrived: settles it if its publish answer was lost. */
   confirm(clientId: string): boolean;
   setTyping(isTyping: boolean): void;
+  /** This tab read the room up to `marker`: other tabs count it read too. */
+  noteRead(marker: RoomCursor): void;
 }
 
 export interface LocalRoomLinkOptions {
@@ -93,6 +97,10 @@ export interface LocalRoomLinkOptions {
   policy?: TransportPolicy;
   livenessIntervalMs?: number;
   now?: () => number;
+  /** Where to resume, if further than the stored cursor (a tab handing over saw further). */
+  cursor?: RoomCursor | null;
+  /** False when this device is in the room already: no second "joined". */
+  announce?: boolean;
 }
 
 /** Refusals are left to the user: sending the same message again would not help. */
@@ -101,6 +109,13 @@ function isRefusal(error: unknown): boolean {
     error instanceof SynapError &&
     (error.kind === 'forbidden' || error.kind === 'unauthorized' || error.kind === 'bad_request')
   );
+}
+
+/** The later of two positions in a room (a newer generation wins). */
+function furthest(a: RoomCursor | null, b: RoomCursor | null): RoomCursor | null {
+  if (!a || !b) return a ?? b;
+  if (a.generation !== b.generation) return a.generation > b.generation ? a : b;
+  return a.nextOffset >= b.nextOffset ? a : b;
 }
 
 /** The room's own connection, in this tab. */
@@ -145,7 +160,7 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
       rest,
       room: stream,
       subscriberId,
-      cursor: cursors.get(serverUrl, stream, subscriberId),
+      cursor: furthest(cursors.get(serverUrl, stream, subscriberId), options.cursor ?? null),
       network: options.network ?? null,
       createFirst: options.createFirst ?? false,
       ...(options.WebSocket !== undefined ? { WebSocket: options.WebSocket } : {}),
@@ -167,11 +182,15 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
 
   start(): void {
     this.#feed.start();
-    // Announce once the room surely exists (the feed creates a missing one).
-    const announceOnce = this.#feed.on('ready', () => {
-      announceOnce();
-      void this.#announce('joined');
-    });
+    if (this.#options.announce === false) {
+      this.#lastPublishedMs = this.#now();
+    } else {
+      // Announce once the room surely exists (the feed creates a missing one).
+      const announceOnce = this.#feed.on('ready', () => {
+        announceOnce();
+        void this.#announce('joined');
+      });
+    }
     this.#heartbeat = setInterval(() => this.#beat(), PRESENCE_HEARTBEAT_MS);
   }
 
@@ -185,7 +204,8 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
     return this.#announce('left', false, goodbye === 'keepalive');
   }
 
-  forget(): void {
+  async leave(): Promise<void> {
+    await this.stop('await');
     this.#cursorWrite.cancel();
     const { cursors, serverUrl, stream, subscriberId, storage } = this.#options;
     cursors.delete(serverUrl, stream, subscriberId);
@@ -205,9 +225,11 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
     this.#feed.noteActivity();
   }
 
-  send(text: string): void {
+  send(text: string, clientId?: string): void {
+    // A tab handing over may pass on a message the outbox has already.
+    if (clientId && this.#outbox.items.some((item) => item.clientId === clientId)) return;
     this.#lastPublishedMs = this.#now();
-    this.#outbox.send(text);
+    this.#outbox.send(text, clientId);
     // Replies tend to follow: a polled room looks sooner.
     this.#feed.wake();
   }
@@ -224,6 +246,10 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
   setTyping(isTyping: boolean): void {
     const { userId } = this.#options;
     void this.#publishQuietly(typingPublication(userId, isTyping, this.#now()));
+  }
+
+  noteRead(): void {
+    // Alone in the browser: nobody else to tell.
   }
 
   #wireFeed(): void {

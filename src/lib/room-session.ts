@@ -163,9 +163,10 @@ export class RoomSession {
     this.#outgoing = link.outgoing;
     this.#noteOutgoing(link.outgoing);
     const { readMarkers, serverUrl, stream, subscriberId, storage } = options;
-    this.#readMarkerWrite = new CoalescedWrite((marker) =>
-      readMarkers.set(serverUrl, stream, subscriberId, marker),
-    );
+    this.#readMarkerWrite = new CoalescedWrite((marker) => {
+      readMarkers.set(serverUrl, stream, subscriberId, marker);
+      link.noteRead(marker);
+    });
     this.#tailKey = `synap-chat:tail:${JSON.stringify([serverUrl, stream, options.userId])}`;
     this.#tailWrite = new CoalescedWrite(
       (generation) => storage.setJson(this.#tailKey, tailOf(generation, this.#model.entries)),
@@ -198,23 +199,27 @@ export class RoomSession {
 
   /** Stops everything; `goodbye` says user_left first (with keepalive when the page closes). */
   stop(goodbye: Goodbye = 'none'): Promise<void> {
+    this.#stopSession();
+    return this.#link.stop(goodbye);
+  }
+
+  #stopSession(): void {
     this.#stopped = true;
     this.#readMarkerWrite.flush();
     this.#tailWrite.flush();
     if (this.#clock) clearInterval(this.#clock);
     if (this.#statsTimer) clearTimeout(this.#statsTimer);
-    return this.#link.stop(goodbye);
   }
 
   /** Leaving forgets where we were: a later join starts fresh. */
   async leave(): Promise<void> {
-    await this.stop('await');
+    this.#stopSession();
+    await this.#link.leave();
     this.#readMarkerWrite.cancel();
     this.#tailWrite.cancel();
     const { readMarkers, serverUrl, stream, subscriberId, storage } = this.#options;
     storage.remove(this.#tailKey);
     readMarkers.delete(serverUrl, stream, subscriberId);
-    this.#link.forget();
   }
 
   /** The room is the one on screen (or not); `visible` is the page's visibility. */
@@ -372,6 +377,15 @@ export class RoomSession {
       this.#publish();
     });
     link.on('stored', ({ message, offset }) => this.#addStored(message, offset));
+    link.on('read', ({ generation, nextOffset }) => {
+      // Read in another tab of this browser: read here too.
+      const readOffset = this.#model.readOffset;
+      if (generation !== this.#generation || (readOffset !== null && nextOffset <= readOffset)) {
+        return;
+      }
+      this.#model.setReadOffset(nextOffset);
+      this.#publish();
+    });
     link.on('state', ({ oldState, newState }) => {
       this.#connection = newState;
       // What was missed came in before this (the catch-up): from here on the user sees it.

@@ -8,6 +8,8 @@ import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
 import { SynapError, SynapRest, normaliseServerUrl } from '../lib/synap-rest';
 import { SentLog } from '../lib/sent-log';
+import { LocalRoomLink } from '../lib/room-link';
+import { TabHub, type ChannelConstructor, type LocksLike } from '../lib/tab-hub';
 import { TransportPolicy } from '../lib/transport-policy';
 import { RoomState } from './room.svelte';
 import { SettingsStore, type ChatSettings } from './settings.svelte';
@@ -26,6 +28,9 @@ export interface ChatAppOptions {
   WebSocket?: WebSocketConstructor | null;
   network?: NetworkMonitor | null;
   livenessIntervalMs?: number;
+  /** Tabs share one connection through these (see tab-hub.ts); null: each tab alone. */
+  locks?: LocksLike | null;
+  BroadcastChannel?: ChannelConstructor | null;
 }
 
 export type Phase = 'setup' | 'chat';
@@ -71,6 +76,8 @@ export class ChatApp {
   #policy: TransportPolicy | null = null;
   /** This user on this device, as Synap knows the reader (stable: see subscriber-id.ts). */
   #subscriberId = '';
+  /** The tabs of this browser, sharing one connection per room. */
+  #hub: TabHub | null = null;
   #visible = $state(true);
   #listTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -246,6 +253,8 @@ export class ChatApp {
     const { userId } = this.settings.current;
     if (!userId) return;
     for (const room of this.#rooms) void room.stop('keepalive');
+    // Another tab takes the connection over.
+    this.#hub?.stop();
   }
 
   /** Back from the back-forward cache: pick up where pagehide stopped. */
@@ -298,6 +307,7 @@ export class ChatApp {
     this.#rest = this.#makeRest(settings);
     this.#subscriberId = subscriberIdFor(settings.userId, deviceId(this.#options.storage));
     this.#policy = this.#makePolicy(this.#rest);
+    this.#hub = this.#makeHub(settings, this.#rest, this.#policy);
     this.#phase = 'chat';
     this.#setupError = null;
     const joined = this.#loadJoined(settings);
@@ -335,10 +345,45 @@ export class ChatApp {
     });
   }
 
+  #makeHub(settings: ChatSettings, rest: SynapRest, policy: TransportPolicy): TabHub {
+    const options = this.#options;
+    const locks =
+      options.locks !== undefined
+        ? options.locks
+        : ((globalThis.navigator as { locks?: LocksLike } | undefined)?.locks ?? null);
+    const Channel =
+      options.BroadcastChannel !== undefined
+        ? options.BroadcastChannel
+        : ((globalThis.BroadcastChannel as ChannelConstructor | undefined) ?? null);
+    return new TabHub({
+      scope: JSON.stringify([rest.baseUrl, settings.userId, settings.apiKey]),
+      locks,
+      BroadcastChannel: Channel,
+      ...(typeof location !== 'undefined' ? { protocol: location.protocol } : {}),
+      host: (stream, { createFirst, cursor, announce }) =>
+        new LocalRoomLink({
+          rest,
+          serverUrl: rest.baseUrl,
+          stream,
+          userId: settings.userId,
+          subscriberId: this.#subscriberId,
+          cursors: this.#cursors,
+          storage: options.storage,
+          createFirst,
+          cursor,
+          announce,
+          network: options.network ?? null,
+          WebSocket: this.#webSocket(),
+          policy,
+          ...(options.livenessIntervalMs ? { livenessIntervalMs: options.livenessIntervalMs } : {}),
+        }),
+    });
+  }
+
   #createRoom(id: string, createFirst = false): RoomState | null {
     const rest = this.#rest;
-    const policy = this.#policy;
-    if (!rest || !policy) return null;
+    const hub = this.#hub;
+    if (!rest || !hub) return null;
     const settings = this.settings.current;
     return new RoomState(id, {
       rest,
@@ -346,17 +391,10 @@ export class ChatApp {
       userId: settings.userId,
       subscriberId: this.#subscriberId,
       prefix: settings.roomPrefix,
-      cursors: this.#cursors,
       readMarkers: this.#readMarkers,
       storage: this.#options.storage,
-      createFirst,
-      network: this.#options.network ?? null,
-      WebSocket: this.#webSocket(),
-      policy,
       sentLog: this.#sentLog,
-      ...(this.#options.livenessIntervalMs
-        ? { livenessIntervalMs: this.#options.livenessIntervalMs }
-        : {}),
+      link: (stream) => hub.link(stream, createFirst),
     });
   }
 
@@ -366,9 +404,12 @@ export class ChatApp {
     const rooms = this.#rooms;
     this.#rooms = [];
     this.#rest = null;
+    const stopping = Promise.all(rooms.map((room) => room.stop(goodbye)));
+    this.#hub?.stop();
+    this.#hub = null;
     this.#policy?.stop();
     this.#policy = null;
-    await Promise.all(rooms.map((room) => room.stop(goodbye)));
+    await stopping;
   }
 }
 

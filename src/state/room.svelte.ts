@@ -2,15 +2,12 @@
 // the user's commands passed on. The room's logic lives in src/lib (room-session.ts for what
 // is shown, room-link.ts for the connection); this class only makes it reactive.
 import type { CursorStore } from '../lib/cursor-store';
-import type { NetworkMonitor } from '../lib/network-monitor';
-import { LocalRoomLink, type Goodbye, type RoomLink } from '../lib/room-link';
+import type { Goodbye, RoomLink } from '../lib/room-link';
 import { RoomSession, type RoomView } from '../lib/room-session';
 import { streamName } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
 import type { SentLog } from '../lib/sent-log';
-import type { WebSocketConstructor } from '../lib/socket-transport';
 import type { SynapRest } from '../lib/synap-rest';
-import type { TransportPolicy } from '../lib/transport-policy';
 
 export interface RoomDeps {
   rest: SynapRest;
@@ -18,21 +15,13 @@ export interface RoomDeps {
   userId: string;
   subscriberId: string;
   prefix: string;
-  cursors: CursorStore;
   readMarkers: CursorStore;
-  /** Keeps unsent messages and the cached tail across reloads. */
+  /** Keeps the cached tail across reloads. */
   storage: SafeStorage;
-  /** The room is probably new: create it before reading it (see RoomFeedOptions). */
-  createFirst?: boolean;
-  network?: NetworkMonitor | null;
-  WebSocket?: WebSocketConstructor | null;
-  /** The server's transport choice, shared by its rooms. */
-  policy?: TransportPolicy;
   /** The client message ids this device sent: only those messages are "You". */
   sentLog?: SentLog;
-  /** The room's connection, when another tab holds it (see tab-hub.ts); else this tab's own. */
-  link?: (stream: string) => RoomLink;
-  livenessIntervalMs?: number;
+  /** The room's connection (a LocalRoomLink, or a tab's share of one: see tab-hub.ts). */
+  link: (stream: string) => RoomLink;
   now?: () => number;
 }
 
@@ -62,9 +51,7 @@ export class RoomState {
   constructor(id: string, deps: RoomDeps) {
     this.id = id;
     this.stream = streamName(deps.prefix, id);
-    const options = { ...deps, stream: this.stream };
-    const link = deps.link ? deps.link(this.stream) : new LocalRoomLink(options);
-    this.#session = new RoomSession(link, options);
+    this.#session = new RoomSession(deps.link(this.stream), { ...deps, stream: this.stream });
     this.#view = $state.raw(this.#session.view);
     this.#session.onView((view) => (this.#view = view));
   }

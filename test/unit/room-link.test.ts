@@ -87,7 +87,7 @@ describe('LocalRoomLink', () => {
     await waitFor(() => offline.outgoing[0]?.status === 'failed', 'failed');
     const reloaded = newLink(stream, storage);
     expect(reloaded.outgoing.map((m) => m.text)).toEqual(['kept']);
-    reloaded.forget();
+    await reloaded.leave();
     expect(newLink(stream, storage).outgoing).toEqual([]);
     await link.stop('none');
   });

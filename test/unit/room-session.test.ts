@@ -33,9 +33,11 @@ class FakeLink extends Emitter<RoomLinkEvents> implements RoomLink {
     this.stopped.push(goodbye);
     return Promise.resolve();
   }
-  forget(): void {
+  leave(): Promise<void> {
     this.forgotten = true;
+    return this.stop('await');
   }
+  noteRead(): void {}
   setAttention(attention: 'foreground' | 'background' | 'hidden'): void {
     this.attention.push(attention);
   }

@@ -1,0 +1,266 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RoomCursor } from '../../src/lib/cursor-store';
+import { Emitter } from '../../src/lib/emitter';
+import type { OutgoingMessage } from '../../src/lib/outbox';
+import type { Attention } from '../../src/lib/poll-transport';
+import type { FeedState } from '../../src/lib/room-feed';
+import type { Goodbye, RoomLink, RoomLinkEvents } from '../../src/lib/room-link';
+import type { ConsumeResult, RoomStats, StreamEvent } from '../../src/lib/synap-rest';
+import {
+  TabHub,
+  type ChannelConstructor,
+  type HostOptions,
+  type LocksLike,
+} from '../../src/lib/tab-hub';
+import { waitFor } from './helpers';
+
+/** Web Locks for tabs of one browser: one holder per name, the rest wait in line. */
+class FakeLocks implements LocksLike {
+  readonly #held = new Set<string>();
+  readonly #queues = new Map<string, (() => void)[]>();
+  request(name: string, callback: () => Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const run = () => {
+        this.#held.add(name);
+        callback()
+          .then(resolve, reject)
+          .finally(() => {
+            this.#held.delete(name);
+            this.#queues.get(name)?.shift()?.();
+          });
+      };
+      if (this.#held.has(name)) {
+        const queue = this.#queues.get(name) ?? [];
+        queue.push(run);
+        this.#queues.set(name, queue);
+      } else run();
+    });
+  }
+  query(): Promise<{ held: { name: string }[] }> {
+    return Promise.resolve({ held: [...this.#held].map((name) => ({ name })) });
+  }
+}
+
+const STATS = {} as RoomStats;
+
+/** The room's connection as the leader would run it, driven by the test. */
+class HostLink extends Emitter<RoomLinkEvents> implements RoomLink {
+  state: FeedState = { kind: 'idle' };
+  nextOffset: number | null = null;
+  outgoing: readonly OutgoingMessage[] = [];
+  started = false;
+  stops: Goodbye[] = [];
+  left = false;
+  sent: string[] = [];
+  attention: Attention | null = null;
+  constructor(readonly options: HostOptions) {
+    super();
+  }
+  start(): void {
+    this.started = true;
+  }
+  stop(goodbye: Goodbye): Promise<void> {
+    this.stops.push(goodbye);
+    return Promise.resolve();
+  }
+  leave(): Promise<void> {
+    this.left = true;
+    return this.stop('await');
+  }
+  setAttention(attention: Attention): void {
+    this.attention = attention;
+  }
+  retryNow(): void {}
+  consume(fromOffset: number): Promise<ConsumeResult> {
+    return Promise.resolve({
+      events: [event(fromOffset)],
+      nextOffset: fromOffset + 1,
+      malformed: 0,
+    });
+  }
+  noteActivity(): void {}
+  send(text: string, clientId = 'x'): void {
+    this.sent.push(text);
+    const item: OutgoingMessage = { clientId, text, createdAtMs: 1, status: 'pending' };
+    this.outgoing = [...this.outgoing, item];
+    this.emit('outbox', this.outgoing);
+  }
+  retry(): void {}
+  discard(): void {}
+  confirm(): boolean {
+    return false;
+  }
+  setTyping(): void {}
+  noteRead(): void {}
+  /** The feed opens the room at `offset` and goes live. */
+  open(offset: number, generation = 1): void {
+    this.nextOffset = offset;
+    this.emit('ready', { startOffset: offset, earliestOffset: 0, generation, stats: STATS });
+    const oldState = this.state;
+    this.state = { kind: 'live', transport: 'websocket', reason: null };
+    this.emit('state', { oldState, newState: this.state });
+  }
+  deliver(offset: number): void {
+    this.nextOffset = offset + 1;
+    this.emit('event', { event: event(offset), live: true });
+  }
+}
+
+function event(offset: number): StreamEvent {
+  return {
+    offset,
+    event: 'message',
+    data: { user_id: 'bob', message: `m${offset}` },
+    timestamp: 1,
+  };
+}
+
+/** One browser: tabs sharing locks and a channel name. */
+function browser(locks: LocksLike | null = new FakeLocks()) {
+  const hosts: HostLink[] = [];
+  const hubs: TabHub[] = [];
+  const tab = () => {
+    const hub = new TabHub({
+      scope,
+      locks,
+      BroadcastChannel: BroadcastChannel as unknown as ChannelConstructor,
+      host: (_stream, options) => {
+        const host = new HostLink(options);
+        hosts.push(host);
+        return host;
+      },
+    });
+    hubs.push(hub);
+    return hub;
+  };
+  return { hosts, hubs, tab };
+}
+
+let scope = '';
+let opened: TabHub[] = [];
+afterEach(() => {
+  for (const hub of opened) hub.stop();
+  opened = [];
+});
+
+/** A tab's room: its link started, with what it received. */
+function joinRoom(hub: TabHub, stream = 'chat-room') {
+  opened.push(hub);
+  const link = hub.link(stream);
+  const offsets: number[] = [];
+  const readys: number[] = [];
+  link.on('event', ({ event: e }) => offsets.push(e.offset));
+  link.on('ready', ({ startOffset }) => readys.push(startOffset));
+  link.start();
+  return { link, offsets, readys };
+}
+
+function newScope() {
+  scope = `scope-${Date.now()}-${Math.random()}`;
+}
+
+describe('TabHub', () => {
+  it('runs one connection per room for three tabs, and every tab gets each event once', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const tabs = [tab(), tab(), tab()].map((hub) => joinRoom(hub));
+    await waitFor(() => hosts.length === 1, 'host');
+    const host = hosts[0]!;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    host.open(10);
+    host.deliver(10);
+    host.deliver(11);
+    await waitFor(() => tabs.every((t) => t.offsets.length === 2), 'events in every tab');
+    expect(hosts).toHaveLength(1);
+    for (const t of tabs) {
+      expect(t.offsets).toEqual([10, 11]);
+      expect(t.link.state.kind).toBe('live');
+    }
+  });
+
+  it('publishes a message sent from any tab once, and shows it pending in every tab', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const tabs = [tab(), tab()].map((hub) => joinRoom(hub));
+    await waitFor(() => hosts.length === 1, 'host');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const follower = tabs.find((t) => !opened[tabs.indexOf(t)]!.isLeader)!;
+    follower.link.send('hello');
+    await waitFor(() => tabs.every((t) => t.link.outgoing.length === 1), 'pending everywhere');
+    expect(hosts[0]!.sent).toEqual(['hello']);
+  });
+
+  it('hands over when the leader tab closes: no goodbye, no gap, no duplicate', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const first = joinRoom(tab());
+    await waitFor(() => hosts.length === 1, 'first host');
+    const second = joinRoom(tab());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    hosts[0]!.open(0);
+    hosts[0]!.deliver(0);
+    hosts[0]!.deliver(1);
+    await waitFor(() => second.offsets.length === 2, 'second tab caught up');
+    const leader = opened.find((hub) => hub.isLeader)!;
+    leader.stop();
+    await waitFor(() => hosts.length === 2, 'a new leader hosts the room');
+    const next = hosts[1]!;
+    expect(hosts[0]!.stops).toEqual(['none']);
+    // Resumes from where the surviving tab stood, without saying "joined" again.
+    expect(next.options.cursor).toEqual({ generation: 1, nextOffset: 2 });
+    expect(next.options.announce).toBe(false);
+    next.open(2);
+    next.deliver(2);
+    const survivor = leader === opened[0] ? second : first;
+    await waitFor(() => survivor.offsets.length === 3, 'events after the handover');
+    expect(survivor.offsets).toEqual([0, 1, 2]);
+  });
+
+  it('says goodbye only when the last tab holding the room lets go', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const a = joinRoom(tab());
+    const b = joinRoom(tab());
+    await waitFor(() => hosts.length === 1, 'host');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const leaderIsA = opened[0]!.isLeader;
+    const follower = leaderIsA ? b : a;
+    const leader = leaderIsA ? a : b;
+    await follower.link.stop('keepalive');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(hosts[0]!.stops).toEqual([]);
+    await leader.link.stop('keepalive');
+    expect(hosts[0]!.stops).toEqual(['keepalive']);
+  });
+
+  it('answers history reads of any tab through the leader', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const tabs = [tab(), tab()].map((hub) => joinRoom(hub));
+    await waitFor(() => hosts.length === 1, 'host');
+    const pages = await Promise.all(tabs.map((t) => t.link.consume(5, 10)));
+    for (const page of pages) expect(page.events.map((e) => e.offset)).toEqual([5]);
+  });
+
+  it('tells the other tabs where this one read to', async () => {
+    newScope();
+    const { tab } = browser();
+    const a = joinRoom(tab());
+    const b = joinRoom(tab());
+    const reads: RoomCursor[] = [];
+    b.link.on('read', (marker) => reads.push(marker));
+    a.link.noteRead({ generation: 1, nextOffset: 7 });
+    await waitFor(() => reads.length === 1, 'read marker');
+    expect(reads[0]).toEqual({ generation: 1, nextOffset: 7 });
+  });
+
+  it('lets each tab run its own rooms where Web Locks are missing', async () => {
+    newScope();
+    const { hosts, tab } = browser(null);
+    const tabs = [tab(), tab()].map((hub) => joinRoom(hub));
+    expect(hosts).toHaveLength(2);
+    expect(hosts.every((host) => host.started && host.options.announce)).toBe(true);
+    expect(opened.every((hub) => hub.role === 'solo')).toBe(true);
+    expect(tabs).toHaveLength(2);
+  });
+});
