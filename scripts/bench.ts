@@ -19,7 +19,9 @@
 // `npm run bench:smoke` (or --smoke, or BENCH_SMOKE=1) runs a tiny version of every figure
 // in well under a minute, so the bench cannot rot; its figures are not meaningful and go to
 // test-results/bench-smoke.json instead. `--profile` adds CPU profiles of the heavy page
-// figures (their figures then pay for the sampling).
+// figures (their figures then pay for the sampling). `--only scale` runs just the
+// 100,000-message room (build, one stand-in, one page): its figures go to
+// test-results/bench-only.json, never to the reference results.
 import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { startSynapStandin } from '../test/standin/server';
@@ -45,12 +47,23 @@ import {
 
 const smoke = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
 const profiling = process.argv.includes('--profile');
-// A profiled run's figures pay for the sampling: they never replace the reference results.
+const ONLY_GROUPS = ['scale'] as const;
+type OnlyGroup = (typeof ONLY_GROUPS)[number];
+const onlyArgument = process.argv.indexOf('--only');
+const only = onlyArgument >= 0 ? (process.argv[onlyArgument + 1] ?? '') : null;
+if (only !== null && !ONLY_GROUPS.includes(only as OnlyGroup)) {
+  console.error(`--only takes one of: ${ONLY_GROUPS.join(', ')}`);
+  process.exit(2);
+}
+const onlyScale = only === 'scale';
+// A profiled or partial run's figures never replace the reference results.
 const RESULTS_FILE = smoke
   ? 'test-results/bench-smoke.json'
   : profiling
     ? 'test-results/bench-profile.json'
-    : 'bench/results.json';
+    : only !== null
+      ? 'test-results/bench-only.json'
+      : 'bench/results.json';
 /** The bench ends by itself whatever hangs (a full run takes about 4 minutes). */
 const TIME_LIMIT_MS = smoke ? 90_000 : 360_000;
 
@@ -108,7 +121,7 @@ function finish(reason?: string): Promise<never> {
         `${figures.errors.length ? `, ${figures.errors.length} figure group(s) not measured` : ''}`,
     );
     await writeResults(RESULTS_FILE, {
-      mode: `${smoke ? 'smoke' : 'full'}${profiling ? ' (profiled)' : ''}`,
+      mode: `${smoke ? 'smoke' : 'full'}${profiling ? ' (profiled)' : ''}${only ? ` (only ${only})` : ''}`,
       startedAt: new Date(startedAt).toISOString(),
       durationSeconds: Math.round(seconds),
       machine: {
@@ -135,7 +148,34 @@ const watchdog = setTimeout(
 process.once('SIGINT', () => void finish('interrupted'));
 process.once('SIGTERM', () => void finish('terminated'));
 
+/** `--only scale`: the build and the 100,000-message room, nothing else. */
+async function scaleOnly(): Promise<void> {
+  const build = await buildApp();
+  cleanup.add('build directory', () => build.remove());
+  const app = await serveApp(build.html);
+  cleanup.add('app server', () => app.close());
+  const browser = await launchChromium(cleanup);
+  chromiumVersion = browser.version();
+  if (profiling) profiler = new Profiler(app.url, build.html.toString('utf8'), build.sourceMap);
+  await attempt('page figures (WebSocket)', () =>
+    socketPageFigures({
+      browser,
+      appUrl: app.url,
+      cleanup,
+      figures: parts.socketPage,
+      sizes: smoke ? SOCKET_PAGE_SMOKE_SIZES : SOCKET_PAGE_SIZES,
+      problems,
+      profile: profiler,
+      only: 'scale',
+    }),
+  );
+}
+
 try {
+  if (onlyScale) {
+    await scaleOnly();
+    await finish();
+  }
   // The WebSocket-mode figures first, on a quiet machine; a smoke run builds meanwhile.
   const socketStandin = await startSynapStandin({ port: 0 });
   const closeSocketStandin = cleanup.add('stand-in (WebSocket)', () => socketStandin.close());
