@@ -10,6 +10,8 @@ export const TIMELINE_WINDOW_ENTRIES = 5_000;
 export const REJOIN_WITHIN_MS = 120_000;
 
 type StoredMessage = ChatMessage & { offset: number };
+/** What the model holds: entries with an offset (pending messages are not in it). */
+type Positioned = TimelineEntry & { offset: number };
 
 export interface TimelineModelOptions {
   windowEntries?: number;
@@ -22,7 +24,13 @@ function clientKey(userId: string, clientId: string): string {
 
 export class TimelineModel {
   readonly #windowEntries: number;
-  #entries: TimelineEntry[] = [];
+  #entries: Positioned[] = [];
+  /**
+   * Entries that go before the newest one, in offset order, not yet merged into #entries:
+   * history arrives older-first a page at a time, so a page is merged in one pass when next
+   * read (O(n + page)) rather than spliced in one entry at a time (O(n) each).
+   */
+  #pending: Positioned[] = [];
   #snapshot: readonly TimelineEntry[] = [];
   #changed = false;
   // Bookkeeping for the entries in the window only: trimming forgets them too, so a message
@@ -44,6 +52,7 @@ export class TimelineModel {
   /** The entries, as an array that changes identity only when they changed. */
   get entries(): readonly TimelineEntry[] {
     if (this.#changed) {
+      this.#settle();
       this.#snapshot = this.#entries.slice();
       this.#changed = false;
     }
@@ -51,7 +60,7 @@ export class TimelineModel {
   }
 
   get size(): number {
-    return this.#entries.length;
+    return this.#entries.length + this.#pending.length;
   }
 
   get unread(): number {
@@ -122,6 +131,7 @@ export class TimelineModel {
   addGap(gap: GapLine): void {
     if (this.#offsets.has(gap.offset)) return;
     // Losses reported in steps (the earliest offset moved on while catching up) are one gap.
+    this.#settle();
     const index = this.#indexOf(gap.offset);
     const before = this.#entries[index - 1];
     if (before?.type === 'gap' && before.toOffset >= gap.offset) {
@@ -135,6 +145,7 @@ export class TimelineModel {
   /** Everything goes (the room was reset); the read marker is set anew by the caller. */
   clear(): void {
     this.#entries = [];
+    this.#pending = [];
     this.#changed = true;
     this.#offsets.clear();
     this.#byClient.clear();
@@ -154,6 +165,7 @@ export class TimelineModel {
     }
     // Entries shown before the marker was known (a cached tail) count from here on.
     if (previous === null || offset < previous) {
+      this.#settle();
       for (const entry of this.#entries) {
         if (
           entry.type === 'message' &&
@@ -181,6 +193,7 @@ export class TimelineModel {
   /** Places the divider before the first message of others past where the user left off. */
   placeDivider(from: number | null = this.#dividerFrom): void {
     if (from === null) return;
+    this.#settle();
     const entry = this.#entries.find(
       (candidate) =>
         candidate.type === 'message' && !candidate.own && (candidate.offset ?? -1) >= from,
@@ -195,6 +208,7 @@ export class TimelineModel {
   missed(offset: number): void {
     if (this.#dividerFrom === null || offset < this.#dividerFrom) return;
     if (this.#dividerOffset !== null && this.#dividerOffset <= offset) return;
+    this.#settle();
     const entry = this.#entries[this.#indexOf(offset)];
     if (entry?.offset === offset && entry.type === 'message' && !entry.own) {
       this.#dividerOffset = offset;
@@ -208,6 +222,7 @@ export class TimelineModel {
    * anything was dropped.
    */
   trim(): boolean {
+    this.#settle();
     const excess = this.#entries.length - this.#windowEntries;
     if (excess <= 0) return false;
     const dropped = this.#entries.splice(0, excess);
@@ -233,33 +248,76 @@ export class TimelineModel {
     return first;
   }
 
-  /** Keeps entries in offset order: history arrives older-first, live events newer. */
-  #insert(entry: TimelineEntry & { offset: number }): void {
+  /**
+   * Keeps entries in offset order: live events come newest-last (appended), history pages
+   * older-first (collected in #pending while they keep coming in order, merged when read).
+   */
+  #insert(entry: Positioned): void {
     this.#offsets.add(entry.offset);
     this.#changed = true;
     const entries = this.#entries;
     const last = entries.at(-1);
-    if (!last || (last.offset ?? -1) < entry.offset) {
+    if (!last || last.offset < entry.offset) {
+      // Everything pending is older than `last`, so older than this one too.
       entries.push(entry);
       return;
     }
-    entries.splice(this.#indexOf(entry.offset), 0, entry);
+    const pendingLast = this.#pending.at(-1);
+    if (!pendingLast || pendingLast.offset < entry.offset) {
+      this.#pending.push(entry);
+      return;
+    }
+    // Out of order even for a page (rare): merge what is pending, then place this one.
+    this.#settle();
+    this.#entries.splice(this.#indexOf(entry.offset), 0, entry);
   }
 
-  /** The index of the first entry at or after `offset`. */
+  /** Merges the pending entries into #entries, both in offset order, in one pass. */
+  #settle(): void {
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    const entries = this.#entries;
+    const start = this.#indexOf((pending[0] as Positioned).offset);
+    if (start === 0 && (pending.at(-1) as Positioned).offset < (entries[0]?.offset ?? Infinity)) {
+      // A page of history before everything: the usual case.
+      this.#entries = pending.concat(entries);
+      return;
+    }
+    const merged = entries.slice(0, start);
+    let i = start;
+    let j = 0;
+    while (i < entries.length && j < pending.length) {
+      const a = entries[i] as Positioned;
+      const b = pending[j] as Positioned;
+      if (a.offset < b.offset) {
+        merged.push(a);
+        i += 1;
+      } else {
+        merged.push(b);
+        j += 1;
+      }
+    }
+    while (i < entries.length) merged.push(entries[i++] as Positioned);
+    while (j < pending.length) merged.push(pending[j++] as Positioned);
+    this.#entries = merged;
+  }
+
+  /** The index in #entries (pending ones aside) of the first entry at or after `offset`. */
   #indexOf(offset: number): number {
     const entries = this.#entries;
     let low = 0;
     let high = entries.length;
     while (low < high) {
       const middle = (low + high) >> 1;
-      if ((entries[middle]?.offset ?? -1) < offset) low = middle + 1;
+      if ((entries[middle] as Positioned).offset < offset) low = middle + 1;
       else high = middle;
     }
     return low;
   }
 
   #remove(offset: number): void {
+    this.#settle();
     const index = this.#indexOf(offset);
     const entry = this.#entries[index];
     if (entry?.offset !== offset) return;

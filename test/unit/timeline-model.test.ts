@@ -143,6 +143,154 @@ describe('TimelineModel', () => {
   });
 });
 
+describe('TimelineModel with pages of history', () => {
+  /** A small deterministic random source, so a failure can be replayed. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return state / 2 ** 32;
+    };
+  }
+
+  function state(model: TimelineModel) {
+    return {
+      entries: model.entries.map((entry) => `${entry.type}@${entry.offset}`),
+      size: model.size,
+      unread: model.unread,
+      dividerOffset: model.dividerOffset,
+      trimmedBefore: model.trimmedBefore,
+    };
+  }
+
+  it('puts a page of history before thousands of entries in offset order, each entry once', () => {
+    const model = new TimelineModel({ windowEntries: 100_000 });
+    for (let offset = 10_000; offset < 15_000; offset += 1) model.addMessage(message(offset));
+    const first = model.entries;
+    // Older-first, overlapping what is there at its end.
+    for (let offset = 9_750; offset < 10_010; offset += 1) model.addMessage(message(offset));
+    expect(model.size).toBe(5_250);
+    expect(model.has(9_750)).toBe(true);
+    expect(offsets(model)).toEqual(Array.from({ length: 5_250 }, (_, i) => 9_750 + i));
+    // The rest are the very entries that were there.
+    expect(model.entries[250]).toBe(first[0]);
+  });
+
+  it('sees the page in everything it answers before the page is read', () => {
+    const model = new TimelineModel();
+    model.setReadOffset(100);
+    for (const offset of [100, 101, 102]) model.addMessage(message(offset));
+    for (const offset of [95, 96, 97]) model.addMessage(message(offset));
+    expect(model.size).toBe(6);
+    // A lower read marker counts the page's messages of others as unread.
+    model.setReadOffset(96);
+    expect(model.unread).toBe(5);
+    for (const offset of [90, 91]) model.addMessage(message(offset));
+    model.markDividerFrom(90);
+    model.placeDivider();
+    expect(model.dividerOffset).toBe(90);
+    for (const offset of [80, 81]) model.addMessage(message(offset));
+    model.addGap({ type: 'gap', key: 'gap82', offset: 82, toOffset: 90, atMs: 0 });
+    for (const offset of [70, 71]) model.addMessage(message(offset, { clientId: 'twice' }));
+    expect(offsets(model)).toEqual([70, 80, 81, 82, 90, 91, 95, 96, 97, 100, 101, 102]);
+  });
+
+  it('fills holes between the entries it has with a page, in offset order', () => {
+    const model = new TimelineModel();
+    for (const offset of [10, 20, 30]) model.addMessage(message(offset));
+    for (const offset of [5, 15, 25, 26]) model.addMessage(message(offset));
+    expect(offsets(model)).toEqual([5, 10, 15, 20, 25, 26, 30]);
+  });
+
+  it('forgets a page not yet read when the room is reset', () => {
+    const model = new TimelineModel();
+    for (const offset of [10, 11]) model.addMessage(message(offset));
+    for (const offset of [5, 6]) model.addMessage(message(offset));
+    model.clear();
+    model.addMessage(message(1));
+    expect(offsets(model)).toEqual([1]);
+    expect(model.size).toBe(1);
+  });
+
+  it('holds the same as a model read after every single entry, whatever comes in between', () => {
+    const next = random(3);
+    const batched = new TimelineModel({ windowEntries: 300 });
+    const eager = new TimelineModel({ windowEntries: 300 });
+    const both = (act: (model: TimelineModel) => void) => {
+      act(batched);
+      act(eager);
+      // Reading the entries merges whatever is waiting: the eager model never lets it wait.
+      void eager.entries;
+    };
+    let newest = 10_000;
+    let oldest = 10_000;
+    const users = ['bob', 'carol', 'me'];
+    /** Adds the entry at `offset`, the same one to either model. */
+    const entry = (offset: number): ((model: TimelineModel) => void) => {
+      const roll = next();
+      const userId = users[offset % 3] ?? 'bob';
+      if (roll < 0.1) {
+        const kind = offset % 2 ? 'left' : 'joined';
+        return (model) => model.addSystem(line(offset, kind, userId, offset * 1_000));
+      }
+      // Client ids repeat: a retried publish stored twice, found by a later page.
+      const clientId = roll < 0.3 ? { clientId: `c${Math.floor(next() * 40)}` } : {};
+      return (model) =>
+        model.addMessage(message(offset, { userId, own: userId === 'me', ...clientId }));
+    };
+    for (let step = 0; step < 600; step += 1) {
+      const roll = next();
+      if (roll < 0.3) {
+        // A page, older-first, sometimes overlapping what is there.
+        const size = 1 + Math.floor(next() * 60);
+        const overlap = Math.floor(next() * 5);
+        for (let offset = oldest - size; offset < oldest + overlap; offset += 1) {
+          both(entry(offset));
+        }
+        oldest -= size;
+      } else if (roll < 0.55) {
+        const offset = newest++;
+        const roll2 = next();
+        both((model) =>
+          model.addMessage(message(offset, { userId: roll2 < 0.5 ? 'bob' : 'carol' })),
+        );
+      } else if (roll < 0.6) {
+        const from = newest;
+        newest += 5;
+        both((model) =>
+          model.addGap({
+            type: 'gap',
+            key: `gap${from}`,
+            offset: from,
+            toOffset: from + 5,
+            atMs: 0,
+          }),
+        );
+      } else if (roll < 0.65) {
+        both((model) => model.trim());
+        oldest = Math.min(oldest, batched.trimmedBefore ?? oldest);
+      } else if (roll < 0.72) {
+        const marker = Math.floor(oldest + next() * (newest - oldest));
+        both((model) => model.setReadOffset(marker));
+      } else if (roll < 0.78) {
+        const from = Math.floor(oldest + next() * (newest - oldest));
+        both((model) => {
+          model.markDividerFrom(from);
+          model.placeDivider();
+        });
+      } else if (roll < 0.84) {
+        const offset = Math.floor(oldest + next() * (newest - oldest));
+        both((model) => model.missed(offset));
+      } else if (roll < 0.86) {
+        both((model) => model.cameIntoView());
+      }
+      expect(state(batched)).toEqual(state(eager));
+      const read = batched.entries.map((item) => item.offset ?? -1);
+      expect(read.every((offset, i) => i === 0 || offset > (read[i - 1] ?? -1))).toBe(true);
+    }
+  });
+});
+
 describe('CoalescedWrite', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
