@@ -51,6 +51,15 @@ function shape(rows: TimelineRow[]): string[] {
   });
 }
 
+/** A small deterministic random source, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
 describe('buildTimelineRows', () => {
   it('returns nothing for no entries', () => {
     expect(buildTimelineRows([], opts)).toEqual([]);
@@ -256,15 +265,6 @@ describe('row keys', () => {
 });
 
 describe('TimelineRowBuilder', () => {
-  /** A small deterministic random source, so a failure can be replayed. */
-  function random(seed: number): () => number {
-    let state = seed;
-    return () => {
-      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-      return state / 2 ** 32;
-    };
-  }
-
   it('builds the same rows incrementally as from scratch, whatever the changes', () => {
     const next = random(7);
     const users = ['alice', 'bob', 'me'];
@@ -340,5 +340,263 @@ describe('TimelineRowBuilder', () => {
     expect(grown).toEqual(new TimelineRowBuilder().build(entries, opts));
     // Rows of entries that did not change are the very same objects (nothing on screen redraws).
     expect(grown.slice(0, 100).every((row, i) => row === first[i])).toBe(true);
+  });
+});
+
+describe('TimelineRowBuilder with older history prepended or the oldest entries trimmed', () => {
+  const t = NOW_MS - 2 * DAY_MS;
+  /** Builds `before`, then `after` with the same builder: returns the rows of both. */
+  function rebuild(
+    before: TimelineEntry[],
+    after: TimelineEntry[],
+    options: Parameters<typeof buildTimelineRows>[1] = opts,
+  ) {
+    const builder = new TimelineRowBuilder();
+    const first = builder.build(before, options);
+    const second = builder.build(after, options);
+    expect(second).toEqual(buildTimelineRows(after, options));
+    return { first, second };
+  }
+
+  it('keeps the rows past the seam as the very objects built before, day separators included', () => {
+    const old = Array.from({ length: 200 }, (_, i) =>
+      msg(i % 4 === 0 ? 'bob' : 'alice', t + i * 37 * MINUTE_MS, { offset: 1_000 + i }),
+    );
+    const page = Array.from({ length: 50 }, (_, i) =>
+      msg('carol', t - DAY_MS + i * 10 * MINUTE_MS, { offset: 900 + i }),
+    );
+    const { first, second } = rebuild(old, [...page, ...old]);
+    const firstDayAfterSeam = first.findIndex((row, i) => i > 0 && row.kind === 'day');
+    const moved = second.length - first.length;
+    // A full rebuild would hand out new day separator objects: these are kept as they were.
+    expect(second[firstDayAfterSeam + moved]).toBe(first[firstDayAfterSeam]);
+    expect(second.slice(firstDayAfterSeam + moved)).toEqual(first.slice(firstDayAfterSeam));
+    expect(
+      second
+        .slice(firstDayAfterSeam + moved)
+        .every((row, i) => row === first[firstDayAfterSeam + i]),
+    ).toBe(true);
+  });
+
+  it('drops the day separator at the seam when the earlier page ends on the same day', () => {
+    const old = [msg('alice', t + 2 * 60 * MINUTE_MS), msg('bob', t + 3 * 60 * MINUTE_MS)];
+    const page = [msg('carol', t), msg('carol', t + MINUTE_MS)];
+    const { first, second } = rebuild(old, [...page, ...old]);
+    expect(shape(first)).toEqual(['day:Friday, June 13', 'alice<>', 'bob<>']);
+    expect(shape(second)).toEqual(['day:Friday, June 13', 'carol<', 'carol>', 'alice<>', 'bob<>']);
+  });
+
+  it('keeps the day separator at the seam when the earlier page is of another day', () => {
+    const old = [msg('alice', t), msg('bob', t + MINUTE_MS)];
+    const page = [msg('carol', t - DAY_MS)];
+    const { second } = rebuild(old, [...page, ...old]);
+    expect(shape(second)).toEqual([
+      'day:Thursday, June 12',
+      'carol<>',
+      'day:Friday, June 13',
+      'alice<>',
+      'bob<>',
+    ]);
+  });
+
+  it('joins a group of one author across the seam', () => {
+    const old = [
+      msg('alice', t + 2 * MINUTE_MS),
+      msg('alice', t + 3 * MINUTE_MS),
+      msg('bob', t + 4 * MINUTE_MS),
+    ];
+    const page = [msg('bob', t - MINUTE_MS), msg('alice', t), msg('alice', t + MINUTE_MS)];
+    const { second } = rebuild(old, [...page, ...old]);
+    expect(shape(second)).toEqual([
+      'day:Friday, June 13',
+      'bob<>',
+      'alice<',
+      'alice',
+      'alice',
+      'alice>',
+      'bob<>',
+    ]);
+  });
+
+  it("gives an entry with an unreadable time at the seam the earlier page's day", () => {
+    const old = [
+      msg('alice', Number.NaN),
+      msg('bob', t + MINUTE_MS),
+      msg('carol', t + 2 * MINUTE_MS),
+      msg('alice', t + DAY_MS),
+    ];
+    const page = [msg('bob', t)];
+    const { first, second } = rebuild(old, [...page, ...old]);
+    expect(shape(first)).toEqual([
+      'alice<>',
+      'day:Friday, June 13',
+      'bob<>',
+      'carol<>',
+      'day:Yesterday',
+      'alice<>',
+    ]);
+    expect(shape(second)).toEqual([
+      'day:Friday, June 13',
+      'bob<>',
+      'alice<>',
+      'bob<>',
+      'carol<>',
+      'day:Yesterday',
+      'alice<>',
+    ]);
+  });
+
+  it('gives the day of the earlier page to unreadable times at the seam, for what comes later too', () => {
+    const old = [msg('alice', Number.NaN), msg('bob', Number.NaN), msg('carol', Number.NaN)];
+    const page = [msg('bob', t)];
+    const entries = [...page, ...old];
+    const builder = new TimelineRowBuilder();
+    builder.build(old, opts);
+    expect(builder.build(entries, opts)).toEqual(buildTimelineRows(entries, opts));
+    const later = [...entries, msg('alice', t + MINUTE_MS)];
+    expect(shape(builder.build(later, opts))).toEqual([
+      'day:Friday, June 13',
+      'bob<>',
+      'alice<>',
+      'bob<>',
+      'carol<>',
+      'alice<>',
+    ]);
+  });
+
+  it('finds "New messages" further on when the message that had it was trimmed', () => {
+    const old = [
+      msg('bob', t, { offset: 1 }),
+      msg('me', t + MINUTE_MS, { offset: 2 }),
+      msg('me', t + 2 * MINUTE_MS, { offset: 3 }),
+      msg('me', t + 3 * MINUTE_MS, { offset: 4 }),
+      msg('alice', t + 4 * MINUTE_MS, { offset: 5 }),
+      msg('alice', t + 5 * MINUTE_MS, { offset: 6 }),
+    ];
+    const { second } = rebuild(old, old.slice(1), { ...opts, unreadFromOffset: 1 });
+    expect(shape(second)).toEqual([
+      'day:Friday, June 13',
+      'me<',
+      'me',
+      'me>',
+      'unread',
+      'alice<',
+      'alice>',
+    ]);
+  });
+
+  it('moves "New messages" up to an earlier unread message the page brings', () => {
+    // Our own messages first: the divider sits further down, at the first of someone else's.
+    const old = Array.from({ length: 30 }, (_, i) =>
+      msg(i < 10 ? 'me' : 'alice', t + i * 10 * MINUTE_MS, { offset: 20 + i }),
+    );
+    const page = [msg('carol', t - MINUTE_MS, { offset: 15 }), msg('me', t, { offset: 16 })];
+    const options = { ...opts, unreadFromOffset: 10 };
+    const { first, second } = rebuild(old, [...page, ...old], options);
+    expect(shape(first).indexOf('unread')).toBe(11);
+    expect(shape(second).slice(0, 4)).toEqual(['day:Friday, June 13', 'unread', 'carol<>', 'me<']);
+    expect(shape(second).filter((row) => row === 'unread')).toHaveLength(1);
+  });
+
+  it('keeps "New messages" where it was when the page brings only read messages', () => {
+    const old = Array.from({ length: 30 }, (_, i) =>
+      msg('alice', t + i * 10 * MINUTE_MS, { offset: 20 + i }),
+    );
+    const page = [msg('carol', t - MINUTE_MS, { offset: 15 })];
+    const options = { ...opts, unreadFromOffset: 35 };
+    const entries = [...page, ...old];
+    const { first, second } = rebuild(old, entries, options);
+    expect(second.indexOf(first.find((row) => row.kind === 'unread') as TimelineRow)).toBe(
+      first.findIndex((row) => row.kind === 'unread') + 1,
+    );
+    // Later changes still find it: the newest entries go, back to any point, and come again.
+    for (let length = 1; length < entries.length; length += 1) {
+      const builder = new TimelineRowBuilder();
+      builder.build(old, options);
+      builder.build(entries, options);
+      const shorter = entries.slice(0, length);
+      expect(builder.build(shorter, options)).toEqual(buildTimelineRows(shorter, options));
+      expect(builder.build(entries, options)).toEqual(second);
+    }
+  });
+
+  it('starts the rows afresh at the first entry kept when the oldest are trimmed', () => {
+    const old = [
+      msg('bob', t - DAY_MS, { offset: 1 }),
+      msg('alice', t, { offset: 2 }),
+      msg('alice', t + MINUTE_MS, { offset: 3 }),
+      msg('alice', t + 2 * MINUTE_MS, { offset: 4 }),
+      msg('bob', t + 3 * MINUTE_MS, { offset: 5 }),
+    ];
+    const { second } = rebuild(old, old.slice(2), { ...opts, unreadFromOffset: 2 });
+    // The divider went with the trimmed message: the first unread one kept takes it.
+    expect(shape(second)).toEqual(['day:Friday, June 13', 'unread', 'alice<', 'alice>', 'bob<>']);
+  });
+
+  it('keeps row keys unique when the earlier page repeats a key further down', () => {
+    const old = [
+      msg('alice', t),
+      msg('alice', t + MINUTE_MS),
+      msg('bob', t + 2 * MINUTE_MS, { key: 'dup' }),
+      msg('alice', t + 3 * MINUTE_MS),
+      msg('alice', t + DAY_MS),
+      msg('alice', t + DAY_MS + MINUTE_MS),
+    ];
+    // Bad data, and a skewed clock that shows tomorrow's day before the day of the seam.
+    const page = [msg('bob', t + DAY_MS), msg('bob', t - MINUTE_MS, { key: 'dup' })];
+    const { second } = rebuild(old, [...page, ...old]);
+    const keys = second.map((row) => row.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toContain('dup~2');
+    expect(keys).toContain('day-2025-06-14~2');
+  });
+
+  it('builds the same rows as from scratch through pages, trims and arrivals, whatever the data', () => {
+    const next = random(11);
+    const users = ['alice', 'bob', 'me'];
+    let newest = 5_000;
+    let oldest = 5_000;
+    const at = (offset: number) => {
+      const roll = next();
+      // Mostly in order, with skewed clocks and unreadable times now and then.
+      if (roll < 0.08) return Number.NaN;
+      if (roll < 0.11) return NOW_MS - 5 * DAY_MS + offset * 13 * MINUTE_MS + DAY_MS;
+      return NOW_MS - 5 * DAY_MS + offset * 13 * MINUTE_MS + next() * MINUTE_MS;
+    };
+    const make = (offset: number): TimelineEntry => {
+      const roll = next();
+      if (roll < 0.08) return sys(users[offset % 3] ?? 'x', at(offset));
+      if (roll < 0.1)
+        return { type: 'gap', key: `gap${offset}`, offset, toOffset: offset + 1, atMs: at(offset) };
+      const userId = users[Math.floor(next() * 3)] ?? 'x';
+      return msg(userId, at(offset), { offset, key: `o${offset}` });
+    };
+    const builder = new TimelineRowBuilder();
+    let entries: TimelineEntry[] = [make(newest++)];
+    let unreadFromOffset: number | null = 4_990;
+    for (let step = 0; step < 400; step += 1) {
+      const roll = next();
+      if (roll < 0.35) {
+        const size = 1 + Math.floor(next() * 30);
+        const page = Array.from({ length: size }, (_, i) => make(oldest - size + i));
+        oldest -= size;
+        entries = [...page, ...entries];
+      } else if (roll < 0.6) {
+        entries = [...entries, make(newest++)];
+      } else if (roll < 0.7) {
+        const cut = Math.floor(next() * Math.min(20, entries.length - 1));
+        entries = entries.slice(cut);
+      } else if (roll < 0.75) {
+        // A page and an arrival in one render.
+        entries = [make(--oldest), ...entries, make(newest++)];
+      } else if (roll < 0.8 && entries.length > 2) {
+        // The newest went (a failed message discarded) while a page came.
+        entries = [make(--oldest), ...entries.slice(0, -1)];
+      } else if (roll < 0.83) {
+        unreadFromOffset = next() < 0.3 ? null : Math.floor(oldest + next() * (newest - oldest));
+      }
+      const options = { ...opts, unreadFromOffset };
+      expect(builder.build(entries, options)).toEqual(buildTimelineRows(entries, options));
+    }
   });
 });
