@@ -421,6 +421,8 @@ export class TabHub {
   #unhost(stream: string, hosted: Hosted, goodbye: Goodbye, forget = false): void {
     for (const off of hosted.off) off();
     this.#hosted.delete(stream);
+    // Whoever joins the room later joins it anew, and is announced.
+    this.#seen.delete(stream);
     void (forget ? hosted.link.leave() : hosted.link.stop(goodbye));
   }
 

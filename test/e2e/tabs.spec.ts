@@ -119,3 +119,34 @@ test('three tabs of one user share one connection, show each message once and ha
   await expect(bobLog.getByText('Alice left')).toHaveCount(1, delivered);
   await expect(bobLog.getByText('Alice joined')).toHaveCount(1);
 });
+
+test('a leader tab that goes without a word is replaced within seconds, and the user stays online @core', async ({
+  users,
+}) => {
+  const alice = await users.start('Alice');
+  const second = await openTab(alice);
+  const bob = await users.start('Bob');
+  const bobLog = timeline(bob.page);
+  await sendMessage(bob.page, 'crash 1 from Bob');
+  await expect(timeline(second.page).getByText('crash 1 from Bob')).toHaveCount(1, delivered);
+
+  // The first tab leads (it took the lock first). It goes as a crash would: its page-closing
+  // code never runs (no goodbye, no handover, no last cursor write); the browser frees its locks.
+  await alice.page.evaluate(() => {
+    for (const type of ['pagehide', 'visibilitychange', 'beforeunload', 'unload']) {
+      window.addEventListener(type, (event) => event.stopImmediatePropagation(), true);
+      document.addEventListener(type, (event) => event.stopImmediatePropagation(), true);
+    }
+  });
+  await alice.page.close();
+  await sendMessage(bob.page, 'crash 2 from Bob');
+  await expect(timeline(second.page).getByText('crash 2 from Bob')).toHaveCount(1, {
+    timeout: 5_000,
+  });
+  await sendMessage(second.page, 'crash 3 from the surviving tab');
+  await expect(bobLog.getByText('crash 3 from the surviving tab')).toHaveCount(1, delivered);
+  await expect
+    .poll(() => markedTexts(timeline(second.page), 'crash '), delivered)
+    .toEqual(['crash 1 from Bob', 'crash 2 from Bob', 'crash 3 from the surviving tab']);
+  await expect(bobLog.getByText('Alice left')).toHaveCount(0);
+});
