@@ -8,6 +8,7 @@ import {
   expectLive,
   markedTexts,
   onlineList,
+  roomsNav,
   sendMessage,
   test,
   timeline,
@@ -37,12 +38,15 @@ function watchTraffic(page: Page): Traffic {
 const following = (tab: { traffic: Traffic }) =>
   tab.traffic.consumes > 0 || tab.traffic.sockets.size > 0;
 
-async function openTab(user: ChatUser): Promise<{ page: Page; traffic: Traffic }> {
+async function openTab(
+  user: ChatUser,
+  room = 'general',
+): Promise<{ page: Page; traffic: Traffic }> {
   const page = await user.context.newPage();
   const traffic = watchTraffic(page);
   // Settings are saved in this browser: the chat opens at once.
-  await page.goto('./');
-  await expect(timeline(page)).toBeVisible();
+  await page.goto(room === 'general' ? './' : `./#/room/${room}`);
+  await expect(timeline(page, room)).toBeVisible();
   await expectLive(page);
   return { page, traffic };
 }
@@ -149,4 +153,31 @@ test('a leader tab that goes without a word is replaced within seconds, and the 
     .poll(() => markedTexts(timeline(second.page), 'crash '), delivered)
     .toEqual(['crash 1 from Bob', 'crash 2 from Bob', 'crash 3 from the surviving tab']);
   await expect(bobLog.getByText('Alice left')).toHaveCount(0);
+});
+
+test('unread counts agree across tabs: reading a room in one tab clears it in the others @core', async ({
+  users,
+}) => {
+  const alice = await users.start('Alice');
+  const roomName = alice.page.getByLabel('Room name');
+  await roomName.fill('side');
+  await roomName.press('Enter');
+  await expect(timeline(alice.page, 'side')).toBeVisible();
+  await expectLive(alice.page);
+  const second = await openTab(alice, 'side');
+  const bob = await users.start('Bob');
+
+  for (const n of [1, 2, 3]) await sendMessage(bob.page, `unread ${n}`);
+  for (const page of [alice.page, second.page]) {
+    await expect(roomsNav(page).getByRole('button', { name: 'general, 3 unread' })).toBeVisible(
+      delivered,
+    );
+  }
+  // Read in the first tab: the second one counts it read too.
+  await roomsNav(alice.page).getByRole('button', { name: 'general, 3 unread' }).click();
+  await expect(timeline(alice.page).getByText('unread 3', { exact: true })).toBeVisible();
+  await expect(roomsNav(second.page).getByRole('button', { name: /unread/ })).toHaveCount(0, {
+    timeout: 5_000,
+  });
+  await expect(second.page).toHaveTitle('Synap Chat');
 });
