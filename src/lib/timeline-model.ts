@@ -33,6 +33,8 @@ export class TimelineModel {
   #pending: Positioned[] = [];
   #snapshot: readonly TimelineEntry[] = [];
   #changed = false;
+  /** #entries is the snapshot handed out: copied before it changes (copy on write). */
+  #shared = false;
   // Bookkeeping for the entries in the window only: trimming forgets them too, so a message
   // fetched again after trimming is shown again.
   readonly #offsets = new Set<number>();
@@ -53,7 +55,8 @@ export class TimelineModel {
   get entries(): readonly TimelineEntry[] {
     if (this.#changed) {
       this.#settle();
-      this.#snapshot = this.#entries.slice();
+      this.#snapshot = this.#entries;
+      this.#shared = true;
       this.#changed = false;
     }
     return this.#snapshot;
@@ -135,7 +138,10 @@ export class TimelineModel {
     const index = this.#indexOf(gap.offset);
     const before = this.#entries[index - 1];
     if (before?.type === 'gap' && before.toOffset >= gap.offset) {
-      this.#entries[index - 1] = { ...before, toOffset: Math.max(before.toOffset, gap.toOffset) };
+      this.#writable()[index - 1] = {
+        ...before,
+        toOffset: Math.max(before.toOffset, gap.toOffset),
+      };
       this.#changed = true;
       return;
     }
@@ -145,6 +151,7 @@ export class TimelineModel {
   /** Everything goes (the room was reset); the read marker is set anew by the caller. */
   clear(): void {
     this.#entries = [];
+    this.#shared = false;
     this.#pending = [];
     this.#changed = true;
     this.#offsets.clear();
@@ -225,7 +232,7 @@ export class TimelineModel {
     this.#settle();
     const excess = this.#entries.length - this.#windowEntries;
     if (excess <= 0) return false;
-    const dropped = this.#entries.splice(0, excess);
+    const dropped = this.#writable().splice(0, excess);
     this.#changed = true;
     // Unread counts stay exact: a dropped message of others is still unread.
     for (const entry of dropped) this.#forget(entry, true);
@@ -255,11 +262,10 @@ export class TimelineModel {
   #insert(entry: Positioned): void {
     this.#offsets.add(entry.offset);
     this.#changed = true;
-    const entries = this.#entries;
-    const last = entries.at(-1);
+    const last = this.#entries.at(-1);
     if (!last || last.offset < entry.offset) {
       // Everything pending is older than `last`, so older than this one too.
-      entries.push(entry);
+      this.#writable().push(entry);
       return;
     }
     const pendingLast = this.#pending.at(-1);
@@ -269,7 +275,7 @@ export class TimelineModel {
     }
     // Out of order even for a page (rare): merge what is pending, then place this one.
     this.#settle();
-    this.#entries.splice(this.#indexOf(entry.offset), 0, entry);
+    this.#writable().splice(this.#indexOf(entry.offset), 0, entry);
   }
 
   /** Merges the pending entries into #entries, both in offset order, in one pass. */
@@ -282,6 +288,7 @@ export class TimelineModel {
     if (start === 0 && (pending.at(-1) as Positioned).offset < (entries[0]?.offset ?? Infinity)) {
       // A page of history before everything: the usual case.
       this.#entries = pending.concat(entries);
+      this.#shared = false;
       return;
     }
     const merged = entries.slice(0, start);
@@ -301,6 +308,16 @@ export class TimelineModel {
     while (i < entries.length) merged.push(entries[i++] as Positioned);
     while (j < pending.length) merged.push(pending[j++] as Positioned);
     this.#entries = merged;
+    this.#shared = false;
+  }
+
+  /** #entries, to change in place: a copy first if it was handed out. */
+  #writable(): Positioned[] {
+    if (this.#shared) {
+      this.#entries = this.#entries.slice();
+      this.#shared = false;
+    }
+    return this.#entries;
   }
 
   /** The index in #entries (pending ones aside) of the first entry at or after `offset`. */
@@ -321,7 +338,7 @@ export class TimelineModel {
     const index = this.#indexOf(offset);
     const entry = this.#entries[index];
     if (entry?.offset !== offset) return;
-    this.#entries.splice(index, 1);
+    this.#writable().splice(index, 1);
     this.#changed = true;
     this.#forget(entry);
   }

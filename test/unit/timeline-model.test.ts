@@ -195,6 +195,42 @@ describe('TimelineModel with pages of history', () => {
     expect(offsets(model)).toEqual([70, 80, 81, 82, 90, 91, 95, 96, 97, 100, 101, 102]);
   });
 
+  it('never changes an entries array it handed out, whatever comes next', () => {
+    const model = new TimelineModel({ windowEntries: 4 });
+    const handedOut: Array<[readonly unknown[], string]> = [];
+    const read = () => {
+      const entries = model.entries;
+      handedOut.push([entries, JSON.stringify(entries)]);
+    };
+    model.addMessage(message(10, { clientId: 'x' }));
+    read();
+    model.addMessage(message(11));
+    read();
+    model.addMessage(message(12));
+    model.addMessage(message(20));
+    read();
+    model.addGap({ type: 'gap', key: 'gap13', offset: 13, toOffset: 15, atMs: 0 });
+    read();
+    model.addGap({ type: 'gap', key: 'gap15', offset: 15, toOffset: 18, atMs: 0 });
+    read();
+    model.addMessage(message(5));
+    model.addMessage(message(6));
+    read();
+    model.addMessage(message(4, { clientId: 'x' }));
+    read();
+    model.addMessage(message(16));
+    read();
+    model.trim();
+    read();
+    model.addSystem(line(21, 'left', 'bob', 1_000));
+    model.addSystem(line(22, 'joined', 'bob', 2_000));
+    read();
+    model.clear();
+    read();
+    for (const [entries, json] of handedOut) expect(JSON.stringify(entries)).toBe(json);
+    expect(new Set(handedOut.map(([entries]) => entries)).size).toBe(handedOut.length);
+  });
+
   it('fills holes between the entries it has with a page, in offset order', () => {
     const model = new TimelineModel();
     for (const offset of [10, 20, 30]) model.addMessage(message(offset));
