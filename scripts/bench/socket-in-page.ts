@@ -278,6 +278,12 @@ export interface PagingResult {
   stalls: number;
   /** [ms since start, timeline DOM nodes] after every 25th page. */
   samples: Array<[number, number]>;
+  /**
+   * Per page: animation frames from the scroll to the top until the frame after the page
+   * was loaded (3 at best: the scroll's, the one that sees it loaded, the next), and the ms.
+   */
+  pageFrames: number[];
+  pageMs: number[];
 }
 
 /**
@@ -298,12 +304,17 @@ export function pageToTop(room: string, limitMs: number): string {
   let stalls = 0;
   let maxNodes = nodes();
   const samples = [];
+  const pageFrames = [];
+  const pageMs = [];
   while (!atTop() && performance.now() - started < ${limitMs}) {
+    const pageStarted = performance.now();
+    let frames = 0;
     log.scrollTop = 0;
     let sawBusy = false;
     let waitedFrom = performance.now();
     for (;;) {
       await frame();
+      frames += 1;
       if (atTop()) break;
       const busy = log.getAttribute('aria-busy') === 'true';
       if (busy) sawBusy = true;
@@ -313,6 +324,7 @@ export function pageToTop(room: string, limitMs: number): string {
         stalls += 1;
         log.scrollTop = 400;
         await frame();
+        frames += 1;
         log.scrollTop = 0;
         waitedFrom = performance.now();
       }
@@ -320,6 +332,8 @@ export function pageToTop(room: string, limitMs: number): string {
     }
     pages += 1;
     await frame();
+    pageFrames.push(frames + 1);
+    pageMs.push(Math.round((performance.now() - pageStarted) * 10) / 10);
     maxNodes = Math.max(maxNodes, nodes());
     if (pages % 25 === 0) samples.push([Math.round(performance.now() - started), nodes()]);
   }
@@ -334,6 +348,8 @@ export function pageToTop(room: string, limitMs: number): string {
     nodesAtTop: nodes(),
     stalls,
     samples,
+    pageFrames,
+    pageMs,
   };
 })()`;
 }

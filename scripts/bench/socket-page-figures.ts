@@ -248,6 +248,15 @@ async function mainThreadWork(context: BrowserContext, page: Page) {
   };
 }
 
+/** How many times each value occurs, smallest first. */
+function histogram(values: readonly number[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of [...values].sort((a, b) => a - b)) {
+    counts[value] = (counts[value] ?? 0) + 1;
+  }
+  return counts;
+}
+
 const round = (value: number) => Math.round(value * 10) / 10;
 const spread = (values: readonly number[]) => ({
   p50: round(percentile(values, 50)),
@@ -726,7 +735,14 @@ async function scaleFigure(
       appendedDirectlyMs: appendMs,
       nodesAtBottom,
       heapAtBottom,
-      paging: { ...paging, ms: Math.round(paging.ms) },
+      paging: {
+        ...paging,
+        ms: Math.round(paging.ms),
+        pageFrames: undefined,
+        pageMs: undefined,
+        framesPerPage: histogram(paging.pageFrames),
+        msPerPage: spread(paging.pageMs),
+      },
       pagingMainThreadMs: pagingWork,
       oldestMessageShown: oldest,
       heapAtTop,
@@ -768,6 +784,18 @@ async function scaleFigure(
         "The page's main-thread task time while paging (CDP Performance.getMetrics " +
         "TaskDuration, the bench's own loop included), per page. The paging time's floor is the " +
         "bench's loop: three animation frames a page (scroll, load seen, loaded), 50 ms at 60 Hz.",
+    });
+    const slowPages = paging.pageFrames.filter((frames) => frames > 3).length;
+    figures.record({
+      figure: `socket scale: pages that took more than the loop's 3 frames (of ${paging.pages}; p50 ${round(percentile(paging.pageMs, 50))} ms a page) ${label}`,
+      value: slowPages,
+      unit: '',
+      target: null,
+      kind: 'max',
+      note:
+        'Per page, animation frames from the scroll to the top until the frame after the page ' +
+        'loaded: 3 unless loading it (REST consume, applying, drawing) took longer than a frame. ' +
+        'details.socketScale.paging has them all (framesPerPage, msPerPage).',
     });
     figures.record({
       figure: paging.reachedTop
