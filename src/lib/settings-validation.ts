@@ -80,6 +80,15 @@ export function normalizeServerUrl(
   try {
     url = new URL(trimmed);
   } catch {
+    // "http://256.1.1.1:1" starts right; what follows is what is wrong.
+    if (/^https?:\/\//i.test(trimmed)) {
+      return {
+        ok: false,
+        error:
+          'This is not a valid address: check the host name (an IP address is four numbers ' +
+          'from 0 to 255) and the port (1 to 65535).',
+      };
+    }
     return { ok: false, error: 'Enter a full URL starting with http:// or https://.' };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {

@@ -77,7 +77,7 @@ const NOT_FOUND = /Room '.*' not found/s;
 const ALREADY_EXISTS = /Room '.*' already exists/s;
 
 /** Trims and validates a server URL; throws a SynapError('bad_request') with a readable text. */
-export function normaliseServerUrl(input: string): string {
+export function requireServerUrl(input: string): string {
   const result = normalizeServerUrl(input);
   if (!result.ok) throw new SynapError('bad_request', result.error);
   return result.url;
@@ -161,7 +161,7 @@ export class SynapRest {
   readonly #timeoutMs: number;
 
   constructor(options: SynapRestOptions) {
-    this.baseUrl = normaliseServerUrl(options.baseUrl);
+    this.baseUrl = requireServerUrl(options.baseUrl);
     this.#apiKey = options.apiKey?.trim() || null;
     this.#apiKeyIn = options.apiKeyIn ?? 'header';
     this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));

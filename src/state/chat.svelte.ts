@@ -6,7 +6,7 @@ import { probeWebSocket, type WebSocketConstructor } from '../lib/socket-transpo
 import { hashForRoom, roomIdFromHash, roomIdProblem, roomIdsFromStreams } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
-import { SynapError, SynapRest, normaliseServerUrl } from '../lib/synap-rest';
+import { SynapError, SynapRest, requireServerUrl } from '../lib/synap-rest';
 import { SentLog } from '../lib/sent-log';
 import { LocalRoomLink } from '../lib/room-link';
 import { TabHub, type ChannelConstructor, type LocksLike } from '../lib/tab-hub';
@@ -137,7 +137,7 @@ export class ChatApp {
     this.#setupError = null;
     let serverUrl: string;
     try {
-      serverUrl = normaliseServerUrl(settings.serverUrl);
+      serverUrl = requireServerUrl(settings.serverUrl);
     } catch (error) {
       this.#setupError = error instanceof Error ? error.message : String(error);
       this.#busy = false;

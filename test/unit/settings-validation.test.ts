@@ -107,6 +107,9 @@ describe('normalizeServerUrl', () => {
     ['http://user:pw@host', /API key/],
     ['http://host/?a=1', /query/],
     ['http://host/#x', /fragment/],
+    // Starts right: the address itself is what is wrong, not the scheme.
+    ['http://256.1.1.1:1', /not a valid address.*0 to 255/],
+    ['https://host:99999', /port/],
   ])('rejects %j', (input, message) => {
     const result = normalizeServerUrl(input);
     expect(result.ok).toBe(false);

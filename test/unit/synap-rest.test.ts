@@ -5,7 +5,7 @@ import {
   SynapError,
   SynapRest,
   decodeEventData,
-  normaliseServerUrl,
+  requireServerUrl,
   publishToRoom,
 } from '../../src/lib/synap-rest';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
@@ -186,10 +186,10 @@ describe('pure helpers', () => {
   });
 
   it('normalises server URLs and refuses what is not http(s)', () => {
-    expect(normaliseServerUrl(' http://localhost:15500/ ')).toBe('http://localhost:15500');
-    expect(normaliseServerUrl('https://host/synap//')).toBe('https://host/synap');
-    expect(() => normaliseServerUrl('localhost:15500')).toThrow(/http/);
-    expect(() => normaliseServerUrl('ftp://host')).toThrow(/http/);
-    expect(() => normaliseServerUrl('')).toThrow(SynapError);
+    expect(requireServerUrl(' http://localhost:15500/ ')).toBe('http://localhost:15500');
+    expect(requireServerUrl('https://host/synap//')).toBe('https://host/synap');
+    expect(() => requireServerUrl('localhost:15500')).toThrow(/http/);
+    expect(() => requireServerUrl('ftp://host')).toThrow(/http/);
+    expect(() => requireServerUrl('')).toThrow(SynapError);
   });
 });
