@@ -264,8 +264,11 @@ export class ChatApp {
 
   /** A `#/room/{id}` link was followed. */
   openHash(hash: string): void {
+    if (!this.#rest || !hash.startsWith('#/room/')) return;
     const id = roomIdFromHash(hash);
-    if (id && this.#rest) this.join(id);
+    if (id) this.join(id);
+    // Said where the join form's problems are said; the name itself is not repeated.
+    else this.#joinError = 'That room link cannot be opened: the room name in it is not valid.';
   }
 
   dispose(): void {
@@ -294,9 +297,10 @@ export class ChatApp {
     );
   }
 
-  #loadJoined(settings: ChatSettings): string[] {
+  /** The rooms joined last time; null if none were ever saved here (a first run). */
+  #loadJoined(settings: ChatSettings): string[] | null {
     const stored = this.#options.storage.getJson(this.#joinedKey(settings));
-    if (!Array.isArray(stored)) return [];
+    if (!Array.isArray(stored)) return null;
     return stored.filter(
       (id): id is string => typeof id === 'string' && roomIdProblem(id) === null,
     );
@@ -310,9 +314,10 @@ export class ChatApp {
     this.#hub = this.#makeHub(settings, this.#rest, this.#policy);
     this.#phase = 'chat';
     this.#setupError = null;
-    const joined = this.#loadJoined(settings);
-    const firstRun = joined.length === 0;
-    if (firstRun) joined.push(initialRoom ?? DEFAULT_ROOM_ID);
+    const stored = this.#loadJoined(settings);
+    // Only a first run lands in a room unasked: someone who left every room stays out.
+    const firstRun = stored === null;
+    const joined = stored ?? [initialRoom ?? DEFAULT_ROOM_ID];
     this.#rooms = joined
       .map((id) => this.#createRoom(id, firstRun))
       .filter((room) => room !== null);

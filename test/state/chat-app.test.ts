@@ -452,6 +452,31 @@ describe('ChatApp timeline and rooms housekeeping', { timeout: 30_000 }, () => {
   });
 });
 
+describe('ChatApp after leaving every room', { timeout: 30_000 }, () => {
+  it('stays out of every room across a reload, and announces itself nowhere', async () => {
+    const { app, storage, chosen, stream } = await liveInGeneral();
+    await app.leave('general');
+    app.dispose();
+    const before = await rest.consume(stream, 'reader', 0, 100);
+    const { app: reloaded } = makeApp(storage);
+    reloaded.resume();
+    expect(reloaded.phase).toBe('chat');
+    expect(reloaded.rooms).toEqual([]);
+    expect(reloaded.activeRoom).toBeNull();
+    // A link to a room still opens it.
+    reloaded.openHash('#/room/general');
+    expect(reloaded.rooms.map((room) => room.id)).toEqual(['general']);
+    // A link to no valid room says so instead of doing nothing.
+    reloaded.openHash('#/room/%3Cimg%3E');
+    expect(reloaded.joinError).toMatch(/room link cannot be opened/);
+    expect(reloaded.rooms.map((room) => room.id)).toEqual(['general']);
+    await waitFor(() => reloaded.activeRoom?.connection.kind === 'live', 'live again');
+    const after = await rest.consume(stream, 'reader', before.nextOffset, 100);
+    expect(after.events.map((event) => event.event)).toEqual(['user_joined']);
+    expect(chosen.roomPrefix).not.toBe('');
+  });
+});
+
 describe('ChatApp keeps unsent messages', { timeout: 30_000 }, () => {
   it('brings a failed message back after a reload, and Retry sends it once', async () => {
     const { app, storage, chosen, room } = await liveInGeneral();
