@@ -181,3 +181,19 @@ test('unread counts agree across tabs: reading a room in one tab clears it in th
   });
   await expect(second.page).toHaveTitle('Synap Chat');
 });
+
+test('a reload is not news: others see no "left" and "joined" for it @core', async ({ users }) => {
+  const alice = await users.start('Alice');
+  const bob = await users.start('Bob');
+  const aliceLog = timeline(alice.page);
+  await expect(aliceLog.getByText('Bob joined')).toHaveCount(1, delivered);
+  await bob.page.reload();
+  await expect(timeline(bob.page)).toBeVisible();
+  await expectLive(bob.page);
+  await sendMessage(bob.page, 'reload 1 from Bob after his reload');
+  await expect(aliceLog.getByText('reload 1 from Bob after his reload')).toBeVisible(delivered);
+  await expect(aliceLog.getByText('Bob left')).toHaveCount(0);
+  await expect(aliceLog.getByText('Bob joined')).toHaveCount(1);
+  // Nor does Bob see his own reload.
+  await expect(timeline(bob.page).getByText('Bob left')).toHaveCount(0);
+});
