@@ -101,7 +101,13 @@ export class Outbox extends Emitter<OutboxEvents> {
   retry(clientId: string): void {
     const message = this.#find(clientId);
     if (!message || message.status !== 'failed') return;
-    this.#update(clientId, { status: 'pending', error: undefined, refused: undefined });
+    // Sent now, so dated now: an old draft retried today belongs with today's messages.
+    this.#update(clientId, {
+      status: 'pending',
+      createdAtMs: this.#now(),
+      error: undefined,
+      refused: undefined,
+    });
     this.#enqueue(clientId);
   }
 

@@ -52,6 +52,27 @@ describe('Outbox', () => {
     expect(changes.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('dates a retried message when it is sent again, not when it was first written', async () => {
+    let nowMs = Date.UTC(2026, 0, 1);
+    let fail = true;
+    const published: number[] = [];
+    const outbox = new Outbox(
+      (message) => {
+        published.push(message.createdAtMs);
+        return fail ? Promise.reject(new Error('offline')) : Promise.resolve({ offset: 1 });
+      },
+      () => nowMs,
+    );
+    outbox.send('written yesterday', 'c1');
+    await settle();
+    nowMs += 86_400_000;
+    fail = false;
+    outbox.retry('c1');
+    expect(outbox.items[0]?.createdAtMs).toBe(nowMs);
+    await settle();
+    expect(published).toEqual([nowMs - 86_400_000, nowMs]);
+  });
+
   it('settles a message from the offset in the publish answer, before its echo', async () => {
     const gate = deferred();
     const outbox = new Outbox(() => gate.promise);
