@@ -19,7 +19,8 @@ export class SettingsStore {
     userId: '',
     serverUrl: '',
     apiKey: '',
-    rememberApiKey: true,
+    // A key is a secret: kept on this device only when the user asks (as the README says).
+    rememberApiKey: false,
     roomPrefix: DEFAULT_ROOM_PREFIX,
   });
   #saved = $state(false);
@@ -34,7 +35,7 @@ export class SettingsStore {
       userId: text(record.userId, ''),
       serverUrl: text(record.serverUrl, defaultServerUrl) || defaultServerUrl,
       apiKey,
-      rememberApiKey: record.rememberApiKey !== false,
+      rememberApiKey: record.rememberApiKey === true,
       roomPrefix: text(record.roomPrefix, DEFAULT_ROOM_PREFIX),
     };
     this.#saved = this.#current.userId !== '';
