@@ -11,6 +11,7 @@ import { decodeChatEvent, type ChatEvent } from './chat-events';
 import { CoalescedWrite } from './coalesced-write';
 import type { CursorStore, RoomCursor } from './cursor-store';
 import { LookalikeNames } from './display-names';
+import { mentions } from './mentions';
 import { loadHistory } from './history';
 import type { OutgoingMessage } from './outbox';
 import { PresenceTracker } from './presence-tracker';
@@ -41,6 +42,11 @@ const TAIL_WRITE_INTERVAL_MS = 2_000;
 const HIDDEN_FLUSH_MS = 250;
 /** Room info on screen follows new events, re-reading stats at most this often. */
 const STATS_REFRESH_MS = 2_000;
+/**
+ * A new message is news (a notification) only if still unread this long after it came: a tab
+ * where the user reads the room tells the others within a second (see tab-hub.ts).
+ */
+export const NEWS_DELAY_MS = 1_500;
 
 /** Everything a room shows, as one immutable snapshot. */
 export interface RoomView {
@@ -50,6 +56,8 @@ export interface RoomView {
   typers: string[];
   online: OnlineUser[];
   unread: number;
+  /** Unread messages that mention the user ("@name"). */
+  mentions: number;
   dividerOffset: number | null;
   notices: RoomNotice[];
   stats: RoomStats | null;
@@ -76,7 +84,17 @@ export interface RoomSessionOptions {
   storage: SafeStorage;
   /** The client message ids this device sent: only those messages are "You". */
   sentLog?: SentLog;
+  /** A live message of someone else is still unread NEWS_DELAY_MS after it came. */
+  onNews?: (news: RoomNews) => void;
   now?: () => number;
+}
+
+/** A message worth telling the user about (see RoomSessionOptions.onNews). */
+export interface RoomNews {
+  offset: number;
+  userId: string;
+  text: string;
+  mention: boolean;
 }
 
 type Source = 'history' | 'replay' | 'live';
@@ -144,6 +162,8 @@ export class RoomSession {
    * id) from pending to confirmed, so the row is updated in place, never remounted.
    */
   readonly #localClientIds = new Set<string>();
+  /** Offsets of messages that mention the user, while they may be unread. */
+  readonly #mentionOffsets = new Set<number>();
   #generation: number | null = null;
   #historyBefore: number | null = null;
   #historyFor: number | null = null;
@@ -314,6 +334,7 @@ export class RoomSession {
       typers: this.#typers,
       online: this.#online,
       unread: this.#model.unread,
+      mentions: this.#unreadMentions(),
       dividerOffset: this.#model.dividerOffset,
       notices: this.#notices.list,
       stats: this.#stats,
@@ -332,6 +353,14 @@ export class RoomSession {
   #publish(): void {
     this.#view = this.#makeView();
     this.#listener?.(this.#view);
+  }
+
+  #unreadMentions(): number {
+    const readOffset = this.#model.readOffset ?? 0;
+    for (const offset of this.#mentionOffsets) {
+      if (offset < readOffset) this.#mentionOffsets.delete(offset);
+    }
+    return this.#mentionOffsets.size;
   }
 
   #historyStatus(): HistoryStatus {
@@ -421,6 +450,7 @@ export class RoomSession {
     });
     link.on('reset', () => {
       this.#model.clear();
+      this.#mentionOffsets.clear();
       this.#historyFor = null;
       this.#historyReady = false;
       this.#historyBefore = null;
@@ -586,9 +616,26 @@ export class RoomSession {
       ...(event.clientId ? { clientId: event.clientId } : {}),
       ...(event.disguised || this.#names.isLookalike(event.userId) ? { lookalike: true } : {}),
     });
+    if (!own) this.#noteMention(event, source);
     // Its echo settles a message whose publish answer was lost; its row changes in place.
     if (own && event.clientId && this.#link.confirm(event.clientId)) this.#flush();
     this.#clockStateStale = true;
+  }
+
+  /** Counts a mention of the user while unread; tells of a live message still unread soon. */
+  #noteMention(event: Extract<ChatEvent, { kind: 'message' }>, source: Source): void {
+    const { userId, onNews } = this.#options;
+    const mention = mentions(event.text, userId);
+    const readOffset = this.#model.readOffset;
+    if (mention && (readOffset === null || event.offset >= readOffset)) {
+      this.#mentionOffsets.add(event.offset);
+    }
+    if (source !== 'live' || !onNews) return;
+    setTimeout(() => {
+      const read = this.#model.readOffset;
+      if (this.#stopped || (read !== null && event.offset < read)) return;
+      onNews({ offset: event.offset, userId: event.userId, text: event.text, mention });
+    }, NEWS_DELAY_MS);
   }
 
   /** A message sent from this page was stored: it takes its place now; its echo is a duplicate. */

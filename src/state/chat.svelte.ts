@@ -9,6 +9,15 @@ import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
 import { SynapError, SynapRest, requireServerUrl } from '../lib/synap-rest';
 import { SentLog } from '../lib/sent-log';
 import { LocalRoomLink } from '../lib/room-link';
+import type { RoomNews } from '../lib/room-session';
+import {
+  DesktopNotifier,
+  NotificationPreferences,
+  shouldNotify,
+  type NotificationConstructorLike,
+  type NotifyLevel,
+} from '../lib/notifications';
+import { DraftStore } from '../lib/drafts';
 import { TabHub, type ChannelConstructor, type LocksLike } from '../lib/tab-hub';
 import { TransportPolicy } from '../lib/transport-policy';
 import { RoomState } from './room.svelte';
@@ -31,6 +40,8 @@ export interface ChatAppOptions {
   /** Tabs share one connection through these (see tab-hub.ts); null: each tab alone. */
   locks?: LocksLike | null;
   BroadcastChannel?: ChannelConstructor | null;
+  /** The browser's Notification; null: none here. */
+  Notification?: NotificationConstructorLike | null;
 }
 
 export type Phase = 'setup' | 'chat';
@@ -62,6 +73,14 @@ export class ChatApp {
   readonly #cursors: CursorStore;
   readonly #readMarkers: CursorStore;
   readonly #sentLog: SentLog;
+  /** Unsent text per room, kept across room switches, Settings and reloads. */
+  readonly drafts: DraftStore;
+  readonly #notificationPreferences: NotificationPreferences;
+  readonly #notifier: DesktopNotifier;
+  #notificationsOn = $state(false);
+  #notificationPermission = $state<NotificationPermission | 'unsupported'>('unsupported');
+  /** Levels chosen in this page, so the room menu follows at once. */
+  #notifyLevels = $state.raw<Record<string, NotifyLevel>>({});
 
   #phase = $state<Phase>('setup');
   #setupError = $state<string | null>(null);
@@ -90,6 +109,10 @@ export class ChatApp {
   readonly totalUnread: number = $derived(
     this.#rooms.reduce((sum, room) => sum + (room.active && this.#visible ? 0 : room.unread), 0),
   );
+  /** Unread mentions of the user, counted apart (the tab title and room list show them). */
+  readonly totalMentions: number = $derived(
+    this.#rooms.reduce((sum, room) => sum + (room.active && this.#visible ? 0 : room.mentions), 0),
+  );
 
   constructor(options: ChatAppOptions) {
     this.#options = options;
@@ -97,6 +120,63 @@ export class ChatApp {
     this.#cursors = new CursorStore(options.storage);
     this.#readMarkers = new CursorStore(options.storage, 'synap-chat:read:');
     this.#sentLog = new SentLog(options.storage);
+    this.drafts = new DraftStore(options.storage);
+    this.#notificationPreferences = new NotificationPreferences(options.storage);
+    this.#notificationsOn = this.#notificationPreferences.enabled;
+    const Notification =
+      options.Notification !== undefined
+        ? options.Notification
+        : ((globalThis as { Notification?: NotificationConstructorLike }).Notification ?? null);
+    this.#notifier = new DesktopNotifier(Notification, () => globalThis.focus?.());
+    this.#notificationPermission = this.#notifier.permission;
+  }
+
+  // --- notifications --------------------------------------------------------------------
+  /** Desktop notifications are on (the user opted in, and the browser allows them). */
+  get notificationsOn(): boolean {
+    return this.#notificationsOn && this.#notificationPermission === 'granted';
+  }
+  /** What the browser says: 'default' (not asked yet), 'granted', 'denied' or 'unsupported'. */
+  get notificationPermission(): NotificationPermission | 'unsupported' {
+    return this.#notificationPermission;
+  }
+
+  /** Turns notifications on or off; turning them on asks the browser (call from a click). */
+  async setNotifications(on: boolean): Promise<void> {
+    if (on) this.#notificationPermission = await this.#notifier.requestPermission();
+    const enabled = on && this.#notificationPermission === 'granted';
+    this.#notificationPreferences.setEnabled(enabled);
+    this.#notificationsOn = enabled;
+  }
+
+  notifyLevel(roomId: string): NotifyLevel {
+    return (
+      this.#notifyLevels[roomId] ?? this.#notificationPreferences.levelFor(this.#roomKey(roomId))
+    );
+  }
+
+  setNotifyLevel(roomId: string, level: NotifyLevel): void {
+    this.#notificationPreferences.setLevel(this.#roomKey(roomId), level);
+    this.#notifyLevels = { ...this.#notifyLevels, [roomId]: level };
+  }
+
+  #roomKey(roomId: string): string {
+    const { serverUrl, roomPrefix } = this.settings.current;
+    return JSON.stringify([serverUrl, `${roomPrefix}${roomId}`]);
+  }
+
+  #tellNews(room: RoomState, news: RoomNews): void {
+    if (!this.notificationsOn) return;
+    const seen = room.active && this.#visible;
+    const own = news.userId === this.settings.current.userId;
+    const level = this.notifyLevel(room.id);
+    if (!shouldNotify(level, { own, seen, mention: news.mention })) return;
+    const title = news.mention
+      ? `${news.userId} mentioned you in #${room.id}`
+      : `${news.userId} in #${room.id}`;
+    // The same tag in every tab of this browser: the message is shown once.
+    const tag = `synap-chat:${room.stream}:${news.offset}`;
+    this.#notifier.show(title, news.text, tag, () => this.select(room.id));
   }
 
   get phase(): Phase {
@@ -400,6 +480,10 @@ export class ChatApp {
       storage: this.#options.storage,
       sentLog: this.#sentLog,
       link: (stream) => hub.link(stream, createFirst),
+      onNews: (news) => {
+        const room = this.#rooms.find((candidate) => candidate.id === id);
+        if (room) this.#tellNews(room, news);
+      },
     });
   }
 

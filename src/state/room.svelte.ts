@@ -3,7 +3,7 @@
 // is shown, room-link.ts for the connection); this class only makes it reactive.
 import type { CursorStore } from '../lib/cursor-store';
 import type { Goodbye, RoomLink } from '../lib/room-link';
-import { RoomSession, type RoomView } from '../lib/room-session';
+import { RoomSession, type RoomNews, type RoomView } from '../lib/room-session';
 import { streamName } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
 import type { SentLog } from '../lib/sent-log';
@@ -22,6 +22,8 @@ export interface RoomDeps {
   sentLog?: SentLog;
   /** The room's connection (a LocalRoomLink, or a tab's share of one: see tab-hub.ts). */
   link: (stream: string) => RoomLink;
+  /** A message of someone else still unread a moment after it came (for notifications). */
+  onNews?: (news: RoomNews) => void;
   now?: () => number;
 }
 
@@ -37,6 +39,7 @@ export class RoomState {
   readonly typers = $derived.by(() => this.#view.typers);
   readonly online = $derived.by(() => this.#view.online);
   readonly unread = $derived.by(() => this.#view.unread);
+  readonly mentions = $derived.by(() => this.#view.mentions);
   readonly dividerOffset = $derived.by(() => this.#view.dividerOffset);
   readonly notices = $derived.by(() => this.#view.notices);
   readonly stats = $derived.by(() => this.#view.stats);
