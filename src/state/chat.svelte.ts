@@ -332,6 +332,7 @@ export class ChatApp {
   pageHidden(): void {
     const { userId } = this.settings.current;
     if (!userId) return;
+    this.drafts.flush();
     for (const room of this.#rooms) void room.stop('keepalive');
     // Another tab takes the connection over.
     this.#hub?.stop();
@@ -479,6 +480,7 @@ export class ChatApp {
       readMarkers: this.#readMarkers,
       storage: this.#options.storage,
       sentLog: this.#sentLog,
+      drafts: this.drafts,
       link: (stream) => hub.link(stream, createFirst),
       onNews: (news) => {
         const room = this.#rooms.find((candidate) => candidate.id === id);

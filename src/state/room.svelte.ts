@@ -2,6 +2,7 @@
 // the user's commands passed on. The room's logic lives in src/lib (room-session.ts for what
 // is shown, room-link.ts for the connection); this class only makes it reactive.
 import type { CursorStore } from '../lib/cursor-store';
+import type { DraftStore } from '../lib/drafts';
 import type { Goodbye, RoomLink } from '../lib/room-link';
 import { RoomSession, type RoomNews, type RoomView } from '../lib/room-session';
 import { streamName } from '../lib/room-names';
@@ -22,6 +23,8 @@ export interface RoomDeps {
   sentLog?: SentLog;
   /** The room's connection (a LocalRoomLink, or a tab's share of one: see tab-hub.ts). */
   link: (stream: string) => RoomLink;
+  /** Unsent text per room (kept across room switches, Settings and reloads). */
+  drafts?: DraftStore;
   /** A message of someone else still unread a moment after it came (for notifications). */
   onNews?: (news: RoomNews) => void;
   now?: () => number;
@@ -31,6 +34,7 @@ export class RoomState {
   readonly id: string;
   readonly stream: string;
   readonly #session: RoomSession;
+  readonly #deps: RoomDeps;
   #view: RoomView;
 
   // One derived per part: a change to one part re-renders only what reads it.
@@ -54,6 +58,7 @@ export class RoomState {
   constructor(id: string, deps: RoomDeps) {
     this.id = id;
     this.stream = streamName(deps.prefix, id);
+    this.#deps = deps;
     this.#session = new RoomSession(deps.link(this.stream), { ...deps, stream: this.stream });
     this.#view = $state.raw(this.#session.view);
     this.#session.onView((view) => (this.#view = view));
@@ -62,6 +67,16 @@ export class RoomState {
   /** Where the live feed stands (the next offset it will deliver), once known. */
   get nextOffset(): number | null {
     return this.#session.nextOffset;
+  }
+
+  /** What the user typed here and has not sent (read when the composer opens). */
+  get draft(): string {
+    const { drafts, serverUrl, userId } = this.#deps;
+    return drafts?.get(serverUrl, this.stream, userId) ?? '';
+  }
+  setDraft(text: string): void {
+    const { drafts, serverUrl, userId } = this.#deps;
+    drafts?.set(serverUrl, this.stream, userId, text);
   }
 
   start(): void {
