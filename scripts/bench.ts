@@ -37,6 +37,7 @@ import {
   type PageBench,
 } from './bench/page-figures';
 import { Profiler, profileText } from './bench/profile';
+import { tabFigures } from './bench/tab-figures';
 import { Figures, met, table, writeResults } from './bench/report';
 import { SOCKET_SIZES, SOCKET_SMOKE_SIZES, socketFigures } from './bench/socket-figures';
 import {
@@ -79,6 +80,7 @@ const parts = {
   socketPage: new Figures(),
   pollingPage: new Figures(),
   rates: new Figures(),
+  tabs: new Figures(),
 };
 let profiler: Profiler | null = null;
 const cleanup = new Cleanup();
@@ -232,7 +234,9 @@ try {
   // their own) run beside the page figures; those run one after the other, each with a
   // stand-in of its own. A smoke run runs everything at once.
   await Promise.all([
-    attempt('page request rates', () => rateFigures({ ...env, figures: parts.rates })),
+    attempt('page request rates', () => rateFigures({ ...env, figures: parts.rates })).then(() =>
+      attempt('tabs', () => tabFigures({ ...env, figures: parts.tabs })),
+    ),
     smoke
       ? Promise.all([pollingLatency(), socketPage()])
       : pollingLatency().then(() => socketPage()),

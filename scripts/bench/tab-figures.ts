@@ -101,7 +101,12 @@ async function handoverFigure(env: PageBench, browser: Browserful): Promise<void
   const text = `after the handover ${Date.now()}`;
   const closedAt = Date.now();
   await leader.close({ runBeforeUnload: true });
-  await publish(browser.standin.url, `${browser.prefix}general`, 'message', seedMessage('bob', text));
+  await publish(
+    browser.standin.url,
+    `${browser.prefix}general`,
+    'message',
+    seedMessage('bob', text),
+  );
   await waitForTruthy(follower, `document.body.innerText.includes(${JSON.stringify(text)})`, {
     timeout: LIVE_TIMEOUT_MS,
     polling: 10,
