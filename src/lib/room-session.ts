@@ -162,6 +162,9 @@ export class RoomSession {
    * id) from pending to confirmed, so the row is updated in place, never remounted.
    */
   readonly #localClientIds = new Set<string>();
+  /** Live messages of others waiting to be told (see #noteMention). */
+  #news: RoomNews[] = [];
+  #newsTimer: ReturnType<typeof setTimeout> | null = null;
   /** Offsets of messages that mention the user, while they may be unread. */
   readonly #mentionOffsets = new Set<number>();
   #generation: number | null = null;
@@ -229,6 +232,7 @@ export class RoomSession {
     this.#tailWrite.flush();
     if (this.#clock) clearInterval(this.#clock);
     if (this.#statsTimer) clearTimeout(this.#statsTimer);
+    if (this.#newsTimer) clearTimeout(this.#newsTimer);
   }
 
   /** Leaving forgets where we were: a later join starts fresh. */
@@ -631,11 +635,22 @@ export class RoomSession {
       this.#mentionOffsets.add(event.offset);
     }
     if (source !== 'live' || !onNews) return;
-    setTimeout(() => {
-      const read = this.#model.readOffset;
-      if (this.#stopped || (read !== null && event.offset < read)) return;
-      onNews({ offset: event.offset, userId: event.userId, text: event.text, mention });
-    }, NEWS_DELAY_MS);
+    // One timer for a burst, not one per message.
+    this.#news.push({ offset: event.offset, userId: event.userId, text: event.text, mention });
+    this.#newsTimer ??= setTimeout(() => this.#tellNews(onNews), NEWS_DELAY_MS);
+  }
+
+  /** Tells what is still unread; a burst becomes its latest message (and any mention). */
+  #tellNews(onNews: (news: RoomNews) => void): void {
+    this.#newsTimer = null;
+    const read = this.#model.readOffset ?? 0;
+    const unread = this.#news.filter((news) => news.offset >= read);
+    this.#news = [];
+    if (this.#stopped) return;
+    const latest = unread.at(-1);
+    const mention = unread.filter((news) => news.mention).at(-1);
+    if (mention) onNews(mention);
+    else if (latest) onNews(latest);
   }
 
   /** A message sent from this page was stored: it takes its place now; its echo is a duplicate. */

@@ -239,3 +239,53 @@ describe('RoomSession', () => {
     expect(markers.get(SERVER, STREAM, 'sub-1')).toBeNull();
   });
 });
+
+describe('RoomSession news (for notifications)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function withNews() {
+    const news: Array<{ offset: number; mention: boolean }> = [];
+    const map = new MapStorage();
+    const storage = new SafeStorage(() => map);
+    const link = new FakeLink();
+    const session = new RoomSession(link, {
+      rest: { stats: () => Promise.resolve(STATS) } as unknown as SynapRest,
+      serverUrl: SERVER,
+      stream: STREAM,
+      userId: ME,
+      subscriberId: 'sub-1',
+      readMarkers: new CursorStore(storage, 'synap-chat:read:'),
+      storage,
+      onNews: ({ offset, mention }) => news.push({ offset, mention }),
+    });
+    return { link, session, news };
+  }
+
+  it('tells of a burst once, after a moment, preferring a mention, and counts mentions apart', async () => {
+    const { link, session, news } = withNews();
+    await open(link, 0);
+    const texts = ['hi', 'hey @alice look', 'more', 'even more'];
+    texts.forEach((text, offset) => {
+      link.nextOffset = offset + 1;
+      link.fire('event', { event: message(offset, 'bob', text), live: true });
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(news).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(news).toEqual([{ offset: 1, mention: true }]);
+    expect(session.view.mentions).toBe(1);
+    expect(session.view.unread).toBe(4);
+  });
+
+  it('says nothing of what was read meanwhile (here or in another tab)', async () => {
+    const { link, session, news } = withNews();
+    await open(link, 0);
+    link.nextOffset = 1;
+    link.fire('event', { event: message(0, 'bob', 'hi @alice'), live: true });
+    link.fire('read', { generation: 1, nextOffset: 1 });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(news).toEqual([]);
+    expect(session.view.mentions).toBe(0);
+  });
+});
