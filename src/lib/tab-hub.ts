@@ -285,8 +285,13 @@ export class TabHub {
   #receive(data: unknown): void {
     if (!Array.isArray(data) || this.#stopped) return;
     for (const message of data as Message[]) {
-      if (this.#role === 'leader') this.#asLeader(message);
-      this.#asFollower(message);
+      // Another page of this origin could post anything: one bad message must not stop the rest.
+      try {
+        if (this.#role === 'leader') this.#asLeader(message);
+        this.#asFollower(message);
+      } catch (error) {
+        console.error('a message between tabs could not be handled', error);
+      }
     }
   }
 

@@ -264,3 +264,27 @@ describe('TabHub', () => {
     expect(tabs).toHaveLength(2);
   });
 });
+
+describe('TabHub with a stranger on the channel', () => {
+  it('skips malformed messages and keeps relaying', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const a = joinRoom(tab());
+    const b = joinRoom(tab());
+    await waitFor(() => hosts.length === 1, 'host');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const stranger = new BroadcastChannel(`synap-chat:tabs:${scope}`);
+    stranger.postMessage([
+      { t: 'feed', stream: 'chat-room', name: 'event', payload: null },
+      { t: 'snapshot' },
+      'junk',
+    ]);
+    stranger.postMessage({ not: 'a batch' });
+    stranger.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    hosts[0]!.open(0);
+    hosts[0]!.deliver(0);
+    await waitFor(() => a.offsets.length === 1 && b.offsets.length === 1, 'still relaying');
+    expect([a.offsets, b.offsets]).toEqual([[0], [0]]);
+  });
+});
