@@ -6,6 +6,9 @@ export interface StorageLike {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
+  /** To list what is stored (localStorage has them; a storage without them lists nothing). */
+  readonly length?: number;
+  key?(index: number): string | null;
 }
 
 function defaultStorage(): StorageLike | null {
@@ -68,6 +71,25 @@ export class SafeStorage {
       this.#storage()?.removeItem(key);
     } catch {
       // Nothing stored that could be removed: nothing to do.
+    }
+  }
+
+  /** Removes every key that starts with `prefix` ("Forget this device"); never throws. */
+  removeAll(prefix: string): void {
+    for (const key of [...this.#memory.keys()]) {
+      if (key.startsWith(prefix)) this.#memory.delete(key);
+    }
+    try {
+      const storage = this.#storage();
+      if (!storage?.key || storage.length === undefined) return;
+      const keys: string[] = [];
+      for (let i = 0; i < storage.length; i += 1) {
+        const key = storage.key(i);
+        if (key?.startsWith(prefix)) keys.push(key);
+      }
+      for (const key of keys) storage.removeItem(key);
+    } catch {
+      // Storage that cannot be read holds nothing this page could remove.
     }
   }
 

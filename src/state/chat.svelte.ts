@@ -28,6 +28,8 @@ export const DEFAULT_ROOM_ID = 'general';
 /** How often the list of rooms on the server is re-read. */
 export const ROOM_LIST_REFRESH_MS = 30_000;
 const JOINED_KEY = 'synap-chat:joined:';
+/** Every key the app keeps in the browser starts with this. */
+const FORGET_PREFIX = 'synap-chat:';
 
 export interface ChatAppOptions {
   storage: SafeStorage;
@@ -75,7 +77,7 @@ export class ChatApp {
   readonly #sentLog: SentLog;
   /** Unsent text per room, kept across room switches, Settings and reloads. */
   readonly drafts: DraftStore;
-  readonly #notificationPreferences: NotificationPreferences;
+  #notificationPreferences: NotificationPreferences;
   readonly #notifier: DesktopNotifier;
   #notificationsOn = $state(false);
   #notificationPermission = $state<NotificationPermission | 'unsupported'>('unsupported');
@@ -244,6 +246,7 @@ export class ChatApp {
       );
     // Nothing that the rooms depend on changed: keep them (and their unsent messages).
     if (!sameChat) {
+      if (this.#rest !== null) this.#carryOver(previous, next);
       // Goodbyes go out without waiting: the old server may be why the settings changed.
       void this.#stopAll('keepalive');
       this.#start(next, initialRoom ?? this.#activeId);
@@ -251,6 +254,30 @@ export class ChatApp {
     this.#phase = 'chat';
     this.#busy = false;
     return true;
+  }
+
+  /**
+   * "Forget this device": says goodbye in every room, then removes everything this app keeps
+   * in the browser (settings, API key, theme, joined rooms, cursors, read markers, drafts,
+   * unsent messages, cached history, the sent log, notification and transport choices, the
+   * device id) and goes back to the first-run form. `goodbye: false` when another tab of this
+   * browser did it (it said goodbye for the device already).
+   */
+  async forgetDevice(goodbye = true): Promise<void> {
+    this.drafts.flush();
+    await this.#stopAll(goodbye ? 'keepalive' : 'none');
+    this.#sentLog.clear();
+    this.#options.storage.removeAll(FORGET_PREFIX);
+    this.settings.reload();
+    this.#notificationPreferences = new NotificationPreferences(this.#options.storage);
+    this.#notificationsOn = false;
+    this.#notifyLevels = {};
+    this.#activeId = null;
+    this.#serverRooms = [];
+    this.#listError = null;
+    this.#joinError = null;
+    this.#setupError = null;
+    this.#phase = 'setup';
   }
 
   /** Back to the settings form (keeps the chat running until new settings are applied). */
@@ -365,6 +392,32 @@ export class ChatApp {
       apiKeyIn: 'query',
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
     });
+  }
+
+  /**
+   * Only the display name changed (same server and prefix): the joined rooms and their drafts
+   * go with the new name, which would otherwise start over in the default room.
+   */
+  #carryOver(previous: ChatSettings, next: ChatSettings): void {
+    if (
+      previous.userId === next.userId ||
+      previous.serverUrl !== next.serverUrl ||
+      previous.roomPrefix !== next.roomPrefix
+    ) {
+      return;
+    }
+    this.drafts.flush();
+    this.#options.storage.setJson(
+      this.#joinedKey(next),
+      this.#rooms.map((room) => room.id),
+    );
+    for (const { stream } of this.#rooms) {
+      const draft = this.drafts.get(next.serverUrl, stream, previous.userId);
+      if (draft && !this.drafts.get(next.serverUrl, stream, next.userId)) {
+        this.drafts.set(next.serverUrl, stream, next.userId, draft);
+      }
+    }
+    this.drafts.flush();
   }
 
   #joinedKey(settings: ChatSettings): string {

@@ -2,12 +2,15 @@
 import { DEFAULT_ROOM_PREFIX } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
 import type { ChatSettings } from '../lib/settings-validation';
+import { parseThemeChoice, type ThemeChoice } from '../lib/theme';
 
-export type { ChatSettings };
+export type { ChatSettings, ThemeChoice };
 
 const SETTINGS_KEY = 'synap-chat:settings';
 /** Kept apart so that "do not remember" can drop it without touching the rest. */
 const API_KEY_KEY = 'synap-chat:api-key';
+/** A setting of this device, not of the chat: saved at once, whatever the form does. */
+const THEME_KEY = 'synap-chat:theme';
 
 function text(value: unknown, fallback: string): string {
   return typeof value === 'string' ? value : fallback;
@@ -15,6 +18,7 @@ function text(value: unknown, fallback: string): string {
 
 export class SettingsStore {
   readonly #storage: SafeStorage;
+  readonly #defaultServerUrl: string;
   #current = $state.raw<ChatSettings>({
     userId: '',
     serverUrl: '',
@@ -24,9 +28,17 @@ export class SettingsStore {
     roomPrefix: DEFAULT_ROOM_PREFIX,
   });
   #saved = $state(false);
+  #theme = $state<ThemeChoice>('system');
 
   constructor(storage: SafeStorage, defaultServerUrl: string) {
     this.#storage = storage;
+    this.#defaultServerUrl = defaultServerUrl;
+    this.#load();
+  }
+
+  #load(): void {
+    const storage = this.#storage;
+    const defaultServerUrl = this.#defaultServerUrl;
     const stored = storage.getJson(SETTINGS_KEY);
     const record =
       typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
@@ -39,6 +51,23 @@ export class SettingsStore {
       roomPrefix: text(record.roomPrefix, DEFAULT_ROOM_PREFIX),
     };
     this.#saved = this.#current.userId !== '';
+    this.#theme = parseThemeChoice(storage.getText(THEME_KEY));
+  }
+
+  /** The theme chosen on this device. */
+  get theme(): ThemeChoice {
+    return this.#theme;
+  }
+
+  setTheme(theme: ThemeChoice): void {
+    this.#theme = theme;
+    if (theme === 'system') this.#storage.remove(THEME_KEY);
+    else this.#storage.setText(THEME_KEY, theme);
+  }
+
+  /** Reads storage again: after "Forget this device" emptied it, the first-run defaults. */
+  reload(): void {
+    this.#load();
   }
 
   get current(): ChatSettings {

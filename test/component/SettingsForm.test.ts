@@ -115,3 +115,28 @@ describe('SettingsForm', () => {
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
   });
 });
+
+describe('SettingsForm as Settings', () => {
+  it('puts the focus in the first field when asked', () => {
+    render(SettingsForm, { initial, onSubmit: vi.fn(), focusFirst: true });
+    expect(screen.getByLabelText('Display name')).toHaveFocus();
+  });
+
+  it('drops the server error once the address or the key it was about changes', async () => {
+    const user = userEvent.setup();
+    const { rerender } = render(SettingsForm, {
+      initial: { ...initial, userId: 'Alice', serverUrl: 'http://127.0.0.1:9' },
+      onSubmit: vi.fn(),
+    });
+    await user.click(screen.getByRole('button', { name: 'Start chatting' }));
+    await rerender({ error: 'Cannot reach http://127.0.0.1:9' });
+    expect(screen.getByRole('alert')).toHaveTextContent('Cannot reach');
+    const url = screen.getByLabelText('Server URL');
+    await user.type(url, '0');
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.type(url, '{Backspace}');
+    expect(screen.getByRole('alert')).toHaveTextContent('Cannot reach');
+    await user.type(screen.getByLabelText('API key'), 'k');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});

@@ -1,0 +1,145 @@
+// ChatApp's settings behaviour: a new display name keeps the joined rooms and their drafts,
+// "Forget this device" leaves nothing behind, and the theme is remembered per device.
+import { flushSync } from 'svelte';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SafeStorage } from '../../src/lib/safe-storage';
+import { ChatApp } from '../../src/state/chat.svelte';
+import type { ChatSettings } from '../../src/state/settings.svelte';
+import { startSynapStandin, type SynapStandin } from '../standin/server';
+import { MapStorage, NodeWebSocket, waitFor } from '../unit/helpers';
+
+/** localStorage's listing too (length and key(i)), as the browser's has. */
+class ListedStorage extends MapStorage {
+  get length(): number {
+    return this.map.size;
+  }
+  key(index: number): string | null {
+    return [...this.map.keys()][index] ?? null;
+  }
+}
+
+let standin: SynapStandin;
+const apps: ChatApp[] = [];
+let counter = 0;
+
+beforeAll(async () => {
+  standin = await startSynapStandin({ port: 0, pollIntervalMs: 20 });
+});
+afterAll(async () => {
+  await standin.close();
+});
+afterEach(() => {
+  for (const app of apps.splice(0)) app.dispose();
+});
+
+function makeApp(storage = new ListedStorage()) {
+  const app = new ChatApp({
+    storage: new SafeStorage(() => storage),
+    defaultServerUrl: standin.url,
+    WebSocket: NodeWebSocket,
+    livenessIntervalMs: 500,
+    locks: null,
+    BroadcastChannel: null,
+    Notification: null,
+  });
+  apps.push(app);
+  return { app, storage };
+}
+
+function settings(overrides: Partial<ChatSettings> = {}): ChatSettings {
+  counter += 1;
+  return {
+    userId: 'alice',
+    serverUrl: standin.url,
+    apiKey: '',
+    rememberApiKey: false,
+    roomPrefix: `s${counter}-${Date.now().toString(36)}-`,
+    ...overrides,
+  };
+}
+
+const live = (app: ChatApp) => app.activeRoom?.connection.kind === 'live';
+
+describe('ChatApp settings', { timeout: 30_000 }, () => {
+  it('keeps the joined rooms, the room on screen and their drafts when only the name changes', async () => {
+    const { app, storage } = makeApp();
+    const chosen = settings();
+    await app.connect(chosen);
+    app.join('second');
+    app.join('third');
+    app.select('second');
+    app.activeRoom?.setDraft('unsent thought');
+    flushSync();
+    await waitFor(() => live(app), 'live');
+
+    expect(await app.connect({ ...chosen, userId: 'alicia' })).toBe(true);
+    flushSync();
+    expect(app.rooms.map((room) => room.id)).toEqual(['general', 'second', 'third']);
+    expect(app.activeId).toBe('second');
+    expect(app.activeRoom?.draft).toBe('unsent thought');
+    await waitFor(() => live(app), 'live again');
+
+    // And after a reload, as the new name.
+    app.dispose();
+    const reloaded = makeApp(storage).app;
+    reloaded.resume();
+    flushSync();
+    expect(reloaded.settings.current.userId).toBe('alicia');
+    expect(reloaded.rooms.map((room) => room.id)).toEqual(['general', 'second', 'third']);
+  });
+
+  it('does not carry the rooms to another server or prefix', async () => {
+    const { app } = makeApp();
+    const chosen = settings();
+    await app.connect(chosen);
+    app.join('second');
+    app.join('third');
+    await app.connect({ ...chosen, userId: 'bob', roomPrefix: `${chosen.roomPrefix}x-` });
+    flushSync();
+    // A first run there, in the room that was on screen; not the three rooms of the other prefix.
+    expect(app.rooms.map((room) => room.id)).toEqual(['third']);
+  });
+
+  it('forgets the device: every synap-chat: key, then the first-run form', async () => {
+    const { app, storage } = makeApp();
+    storage.setItem('another-app', 'kept');
+    await app.connect(settings({ apiKey: 'k', rememberApiKey: true }));
+    app.settings.setTheme('dark');
+    app.activeRoom?.setDraft('a draft');
+    app.activeRoom?.send('sent once');
+    await waitFor(() => live(app), 'live');
+    await waitFor(
+      () => app.activeRoom?.timeline.some((entry) => entry.type === 'message') ?? false,
+      'the message',
+    );
+    expect([...storage.map.keys()].filter((key) => key.startsWith('synap-chat:')).length).toBe(
+      [...storage.map.keys()].length - 1,
+    );
+
+    await app.forgetDevice();
+    flushSync();
+    expect([...storage.map.keys()]).toEqual(['another-app']);
+    expect(app.phase).toBe('setup');
+    expect(app.rooms).toEqual([]);
+    expect(app.settings.saved).toBe(false);
+    expect(app.settings.current).toMatchObject({ userId: '', apiKey: '', serverUrl: standin.url });
+    expect(app.settings.theme).toBe('system');
+    // Nothing written back later (cursors, tails, read markers are written on a timer).
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect([...storage.map.keys()]).toEqual(['another-app']);
+
+    // A reload starts fresh.
+    const reloaded = makeApp(storage).app;
+    reloaded.resume();
+    expect(reloaded.phase).toBe('setup');
+  });
+
+  it('remembers the theme on this device', () => {
+    const { app, storage } = makeApp();
+    expect(app.settings.theme).toBe('system');
+    app.settings.setTheme('light');
+    expect(makeApp(storage).app.settings.theme).toBe('light');
+    app.settings.setTheme('system');
+    expect(storage.getItem('synap-chat:theme')).toBeNull();
+  });
+});
