@@ -79,6 +79,19 @@ export class RoomState {
     drafts?.set(serverUrl, this.stream, userId, text);
   }
 
+  /**
+   * The newest message this user sent here from this device (a "You" message, pending and
+   * failed ones included), for ↑ in an empty message box; null if there is none.
+   */
+  lastSentText(): string | null {
+    const entries = this.timeline;
+    for (let index = entries.length - 1; index >= 0; index -= 1) {
+      const entry = entries[index];
+      if (entry?.type === 'message' && entry.own) return entry.text;
+    }
+    return null;
+  }
+
   start(): void {
     this.#session.start();
   }
