@@ -177,3 +177,65 @@ describe('Composer focus', () => {
     expect(screen.getByRole('textbox', { name: 'Message' })).not.toHaveFocus();
   });
 });
+
+describe('Composer draft', () => {
+  it('starts from the draft and reports every change, the send included', async () => {
+    const user = userEvent.setup();
+    const { field, onSend, onDraftChange } = setupDraft({ draft: 'half written' });
+    expect(field).toHaveValue('half written');
+    await user.type(field, '!');
+    expect(onDraftChange).toHaveBeenLastCalledWith('half written!');
+    await user.keyboard('{Enter}');
+    expect(onSend).toHaveBeenCalledWith('half written!');
+    expect(onDraftChange).toHaveBeenLastCalledWith('');
+  });
+
+  it('brings back the last sent text with ↑ in the empty field, caret at its end', async () => {
+    const user = userEvent.setup();
+    const recallLast = vi.fn(() => 'said before');
+    const { field, onDraftChange } = setupDraft({ recallLast });
+    await user.click(field);
+    await user.keyboard('{ArrowUp}');
+    expect(field).toHaveValue('said before');
+    expect(onDraftChange).toHaveBeenLastCalledWith('said before');
+    const textarea = field as HTMLTextAreaElement;
+    expect(textarea.selectionStart).toBe('said before'.length);
+    // Not over text being written, nor with a modifier (Alt+↑ moves between rooms).
+    await user.keyboard('{ArrowUp}');
+    await user.clear(field);
+    await user.keyboard('{Alt>}{ArrowUp}{/Alt}');
+    expect(field).toHaveValue('');
+    expect(recallLast).toHaveBeenCalledOnce();
+  });
+
+  it('leaves ↑ alone when there is nothing to bring back', async () => {
+    const user = userEvent.setup();
+    const { field } = setupDraft({ recallLast: () => null });
+    await user.click(field);
+    await user.keyboard('{ArrowUp}');
+    expect(field).toHaveValue('');
+  });
+});
+
+describe('Composer on a touch keyboard', () => {
+  it('makes Enter a new line; the Send button sends', async () => {
+    const user = userEvent.setup();
+    const { field, sendButton, onSend } = setupDraft({ enterSends: false });
+    expect(field).toHaveAttribute('enterkeyhint', 'enter');
+    await user.type(field, 'one{Enter}two');
+    expect(onSend).not.toHaveBeenCalled();
+    expect(field).toHaveValue('one\ntwo');
+    await user.click(sendButton);
+    expect(onSend).toHaveBeenCalledWith('one\ntwo');
+  });
+
+  it('says "send" on the Enter key of a hardware-keyboard composer', () => {
+    const { field } = setupDraft();
+    expect(field).toHaveAttribute('enterkeyhint', 'send');
+  });
+});
+
+function setupDraft(props: Record<string, unknown> = {}) {
+  const onDraftChange = vi.fn();
+  return { ...setup({ onDraftChange, ...props }), onDraftChange };
+}
