@@ -27,4 +27,32 @@ describe('MessageText', () => {
       'mailto:c@d.io',
     ]);
   });
+
+  it('marks "@name" mentions of the user, as text, whatever the case', () => {
+    const { container } = render(MessageText, {
+      text: 'hi @Alice, and @alice again; not @alicia, not bob@alice.io',
+      mentionName: 'alice',
+    });
+    const marks = [...container.querySelectorAll('mark')].map((mark) => mark.textContent);
+    expect(marks).toEqual(['@Alice', '@alice']);
+    expect(container.querySelector('p')?.textContent).toBe(
+      'hi @Alice, and @alice again; not @alicia, not bob@alice.io',
+    );
+  });
+
+  it('marks names with spaces and markup literally, and never inside a link', () => {
+    const { container } = render(MessageText, {
+      text: '@<b>Zoë M</b> see https://x.io/@<b>Zoë M</b>',
+      mentionName: '<b>Zoë M</b>',
+    });
+    const marks = container.querySelectorAll('mark');
+    expect(marks).toHaveLength(1);
+    expect(marks[0]?.textContent).toBe('@<b>Zoë M</b>');
+    expect(container.querySelectorAll('b')).toHaveLength(0);
+  });
+
+  it('marks nothing without a name', () => {
+    const { container } = render(MessageText, { text: 'hi @alice' });
+    expect(container.querySelector('mark')).toBeNull();
+  });
 });
