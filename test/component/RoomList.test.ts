@@ -37,6 +37,24 @@ describe('RoomList', () => {
     expect(screen.getByRole('button', { name: 'random' })).toHaveAttribute('aria-current', 'page');
   });
 
+  it('counts mentions apart from unread messages, in the name too', () => {
+    setup({
+      rooms: [
+        { id: 'general', unread: 5, mentions: 2, active: false },
+        { id: 'ops', unread: 1, mentions: 1, active: false },
+      ],
+    });
+    const general = screen.getByRole('button', { name: 'general, 5 unread, 2 mentions' });
+    expect(general).toHaveTextContent(/@2\s*5/);
+    expect(screen.getByRole('button', { name: 'ops, 1 unread, 1 mention' })).toBeInTheDocument();
+  });
+
+  it('shows room names as isolated text', () => {
+    setup({ rooms: [{ id: 'עברית', unread: 0, active: false }], available: ['<b>x</b>'] });
+    expect(screen.getByText('עברית').tagName).toBe('BDI');
+    expect(screen.getByText('<b>x</b>').tagName).toBe('BDI');
+  });
+
   it('caps the visible badge', () => {
     setup({ rooms: [{ id: 'busy', unread: 250, active: false }] });
     const button = screen.getByRole('button', { name: 'busy, 250 unread' });
