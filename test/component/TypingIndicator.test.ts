@@ -2,30 +2,40 @@ import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import TypingIndicator from '../../src/components/TypingIndicator.svelte';
 
+const line = (container: HTMLElement) => container.querySelector('.typing');
+
 describe('TypingIndicator', () => {
-  it('announces who is typing politely', async () => {
+  it('says who is typing, names isolated, the whole line as its title', async () => {
     const { container, rerender } = render(TypingIndicator, { typers: ['Alice'] });
-    const region = container.querySelector('[aria-live="polite"]');
-    expect(region).toHaveTextContent('Alice is typing…');
+    expect(line(container)).toHaveTextContent('Alice is typing…');
+    expect(screen.getByText('Alice').tagName).toBe('BDI');
+    expect(line(container)).toHaveAttribute('title', 'Alice is typing…');
     await rerender({ typers: ['Alice', 'Bob'] });
-    expect(region).toHaveTextContent('Alice and Bob are typing…');
+    expect(line(container)).toHaveTextContent('Alice and Bob are typing…');
+    expect(screen.getByText('Bob').tagName).toBe('BDI');
     await rerender({ typers: ['Alice', 'Bob', 'Carol'] });
-    expect(region).toHaveTextContent('Several people are typing…');
+    expect(line(container)).toHaveTextContent('Several people are typing…');
+  });
+
+  it('is not a live region: screen readers hear new messages, not every keystroke', () => {
+    const { container } = render(TypingIndicator, { typers: ['Alice'] });
+    expect(container.querySelector('[aria-live]')).toBeNull();
+    expect(container.querySelector('[role="status"], [role="log"]')).toBeNull();
   });
 
   it('keeps its (empty) line when nobody types, so the layout does not jump', async () => {
     const { container, rerender } = render(TypingIndicator, { typers: ['Alice'] });
-    const region = container.querySelector('[aria-live="polite"]');
+    const element = line(container);
     await rerender({ typers: [] });
-    expect(container.querySelector('[aria-live="polite"]')).toBe(region);
-    expect(region).toBeInTheDocument();
-    expect(region).toHaveTextContent('');
+    expect(line(container)).toBe(element);
+    expect(element).toHaveTextContent('');
+    expect(element).not.toHaveAttribute('title');
     expect(screen.queryByText(/typing/)).toBeNull();
   });
 
   it('shows names as text', () => {
-    render(TypingIndicator, { typers: ['<img src=x onerror=alert(1)>'] });
-    expect(screen.getByText('<img src=x onerror=alert(1)> is typing…')).toBeInTheDocument();
+    const { container } = render(TypingIndicator, { typers: ['<img src=x onerror=alert(1)>'] });
+    expect(line(container)).toHaveTextContent('<img src=x onerror=alert(1)> is typing…');
     expect(document.querySelector('img')).toBeNull();
   });
 });
