@@ -1,0 +1,20 @@
+// What the header's connection status shows for a room's feed state.
+import type { FeedState } from '../../lib/room-feed';
+import type { ConnectionStatusView } from '../ConnectionStatus.svelte';
+
+export function statusView(state: FeedState): ConnectionStatusView {
+  switch (state.kind) {
+    case 'live':
+      return { kind: 'live', polling: state.transport === 'polling' ? state.reason : null };
+    case 'offline':
+      return { kind: state.kind };
+    case 'reconnecting':
+      return { kind: 'reconnecting', retryAtMs: state.retryAtMs };
+    case 'unauthorized':
+      return { kind: 'unauthorized', forbidden: state.forbidden };
+    case 'failed':
+      return { kind: 'failed', message: state.message };
+    default:
+      return { kind: 'connecting' };
+  }
+}
