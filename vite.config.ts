@@ -57,10 +57,16 @@ function embeddedStandin(): Plugin {
  * - `style-src` has no 'unsafe-inline': the app's and virtua's inline styles are all set
  *   through the CSSOM (Svelte's `style:` directives and `style={…}` write `element.style`),
  *   which CSP does not govern; only style attributes and <style> elements in markup need it.
- * - `img-src data:` for the favicon, an inline SVG.
+ * - `img-src data: 'self'`: the favicon is an inline SVG; the install icons the manifest names
+ *   sit beside index.html, and Chromium loads them under the page's img-src. The app shows no
+ *   image of anyone else's (message text is only ever text).
+ * - `manifest-src 'self'` and `worker-src 'self'`: the web app manifest and the service worker
+ *   that keeps the app shell for offline use (public/manifest.webmanifest, public/sw.js), both
+ *   beside index.html; nothing else may be a manifest or a worker.
  * - Trusted Types: only Svelte's own policy (`svelte-trusted-html`, which it uses to build its
  *   templates) may feed HTML sinks, so any other innerHTML & co. throws in the page as well as
- *   being refused by the linter.
+ *   being refused by the linter; and `synap-chat-sw` (src/lib/app-shell.ts), which vouches for
+ *   the one script URL the page needs, its service worker's, and refuses any other.
  * - `frame-ancestors` (who may frame the page) is ignored in a <meta> policy by design; it needs
  *   an HTTP header from the host (`Content-Security-Policy: frame-ancestors 'none'`).
  *
@@ -87,13 +93,15 @@ export function contentSecurityPolicy(html: string): string {
     "default-src 'none'",
     `script-src ${scripts.join(' ')}`,
     `style-src ${styles.length ? styles.join(' ') : "'none'"}`,
-    'img-src data:',
+    "img-src data: 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
     'connect-src http: https: ws: wss:',
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
     "require-trusted-types-for 'script'",
-    'trusted-types svelte-trusted-html',
+    'trusted-types svelte-trusted-html synap-chat-sw',
   ].join('; ');
 }
 

@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { registerAppShell, type TrustedTypesLike } from './lib/app-shell';
 import { browserNetworkMonitor } from './lib/network-monitor';
 import { SafeStorage } from './lib/safe-storage';
 import { ChatApp } from './state/chat.svelte';
@@ -21,3 +22,14 @@ const app = new ChatApp({
 
 // index.html always has #app; mount() fails loudly if it ever does not.
 export default mount(App, { target: document.getElementById('app')!, props: { app } });
+
+// The built app keeps its shell for offline use (the dev server must not be cached).
+if (import.meta.env.PROD) {
+  addEventListener('load', () =>
+    registerAppShell({
+      protocol: location.protocol,
+      serviceWorker: navigator.serviceWorker,
+      trustedTypes: (globalThis as { trustedTypes?: TrustedTypesLike }).trustedTypes,
+    }),
+  );
+}

@@ -55,13 +55,17 @@ test('the built page has a strict CSP that allows exactly its inline script and 
   expect(policy.get('default-src')).toEqual(["'none'"]);
   expect(policy.get('script-src')).toEqual(scripts);
   expect(policy.get('style-src')).toEqual(styles);
-  expect(policy.get('img-src')).toEqual(['data:']);
+  // The favicon is inline; the install icons the manifest names sit beside the page.
+  expect(policy.get('img-src')).toEqual(['data:', "'self'"]);
+  expect(policy.get('manifest-src')).toEqual(["'self'"]);
+  expect(policy.get('worker-src')).toEqual(["'self'"]);
   expect(policy.get('connect-src')).toEqual(['http:', 'https:', 'ws:', 'wss:']);
   expect(policy.get('object-src')).toEqual(["'none'"]);
   expect(policy.get('base-uri')).toEqual(["'none'"]);
   expect(policy.get('form-action')).toEqual(["'none'"]);
   expect(policy.get('require-trusted-types-for')).toEqual(["'script'"]);
-  expect(policy.get('trusted-types')).toEqual(['svelte-trusted-html']);
+  // Svelte's templates, and the service worker's one script URL (src/lib/app-shell.ts).
+  expect(policy.get('trusted-types')).toEqual(['svelte-trusted-html', 'synap-chat-sw']);
   for (const [directive, sources] of policy) {
     expect(sources, directive).not.toContain("'unsafe-inline'");
     expect(sources, directive).not.toContain("'unsafe-eval'");
@@ -134,7 +138,7 @@ test('served build: a whole chat under the CSP, no violation, raw HTML refused @
     await expect(timeline(page, 'second')).toBeVisible();
     await sendMessage(page, 'in the second room');
     await expect(timeline(page, 'second').getByText('in the second room')).toBeVisible();
-    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await expect(page.getByLabel('Display name')).toBeVisible();
     await page.reload();
     await expect(page.getByRole('log')).toBeVisible(delivered);
