@@ -120,6 +120,16 @@ export class StickToBottom {
     return false;
   }
 
+  /**
+   * The page put the view somewhere itself (a room opening at its "New messages" divider):
+   * at the bottom or not is then only a matter of where it ended up, whichever way it went.
+   */
+  placed(metrics: ScrollMetrics): void {
+    this.#lastScrollTop = metrics.scrollTop;
+    this.#atBottom = isAtBottom(metrics, this.#thresholdPx);
+    if (this.#atBottom) this.#unseen = 0;
+  }
+
   /** We scrolled to the bottom ourselves (jump button, own message). */
   jumpedToBottom(): void {
     this.#atBottom = true;

@@ -212,3 +212,134 @@ describe('Timeline scrolling', { timeout: 20_000 }, () => {
     expect(onFollowingChange).toHaveBeenLastCalledWith(true);
   });
 });
+
+describe('Timeline opening with unread messages', { timeout: 20_000 }, () => {
+  const divider = () => screen.getByRole('separator', { name: 'New messages' });
+  /** Where the divider's row is, relative to the top of the view. */
+  const dividerY = (log: HTMLElement) => {
+    const row = divider().closest<HTMLElement>('[style*="top"]');
+    return Number.parseFloat(row?.style.top ?? 'NaN') - log.scrollTop;
+  };
+
+  /** A room opening: mounted while its history loads, which then arrives. */
+  async function open(props: Record<string, unknown> = {}) {
+    const result = await renderTimeline([], props);
+    return { ...result, ...layOut(result.log) };
+  }
+
+  it('opens at the "New messages" divider, the first unread message in view', async () => {
+    const { log, rerender, metrics, bottom } = await open();
+    await rerender({ entries: history(200), unreadFromOffset: 1_100 });
+    await settle();
+    expect(dividerY(log)).toBeGreaterThanOrEqual(0);
+    expect(dividerY(log)).toBeLessThan(ROW_PX);
+    const firstUnread = viewY(log, 'm1100');
+    expect(firstUnread).toBeGreaterThan(0);
+    expect(firstUnread).toBeLessThan(VIEWPORT_PX / 4);
+    expect(metrics.scrollTop).toBeLessThan(bottom());
+    // The rest is below: the way down is offered, counting nothing (nothing arrived since).
+    expect(screen.getByRole('button', { name: 'Jump to latest' })).toBeInTheDocument();
+  });
+
+  it('opens at the bottom, as always, with nothing unread', async () => {
+    const { rerender, metrics, bottom } = await open();
+    await rerender({ entries: history(200) });
+    await settle();
+    expect(metrics.scrollTop).toBe(bottom());
+    expect(screen.getByText('m1199')).toBeInTheDocument();
+    expect(jumpButton()).toBeNull();
+  });
+
+  it('goes to the divider when the missed messages arrive after the history', async () => {
+    const { log, rerender, metrics, bottom } = await open();
+    const seen = history(100);
+    await rerender({ entries: seen });
+    await settle();
+    expect(metrics.scrollTop).toBe(bottom());
+    await rerender({ entries: [...seen, ...history(100, 1_100)], unreadFromOffset: 1_100 });
+    await settle();
+    expect(dividerY(log)).toBeGreaterThanOrEqual(0);
+    expect(dividerY(log)).toBeLessThan(ROW_PX);
+    expect(screen.getByText('m1100')).toBeInTheDocument();
+  });
+
+  it('holds the divider while more arrives, and counts what arrives below', async () => {
+    const { log, rerender } = await open();
+    const first = history(200);
+    await rerender({ entries: first, unreadFromOffset: 1_100 });
+    await settle();
+    const at = dividerY(log);
+    await rerender({ entries: [...first, message('bob', 'later')] });
+    await settle();
+    expect(dividerY(log)).toBe(at);
+    expect(screen.getByRole('button', { name: 'Jump to latest (1 new)' })).toBeInTheDocument();
+  });
+
+  it('opens at the bottom, following, when the unread part fits in the view', async () => {
+    const { log, rerender, metrics, bottom } = await open();
+    const first = history(200);
+    await rerender({ entries: first, unreadFromOffset: 1_190 });
+    await settle();
+    expect(metrics.scrollTop).toBe(bottom());
+    expect(dividerY(log)).toBeGreaterThan(0);
+    expect(jumpButton()).toBeNull();
+    await rerender({ entries: [...first, message('bob', 'news')] });
+    await settle();
+    expect(metrics.scrollTop).toBe(bottom());
+    expect(screen.getByText('news')).toBeInTheDocument();
+  });
+
+  it('leaves the view to the reader once they scroll', async () => {
+    const { rerender, metrics, bottom, scrollTo } = await open();
+    const seen = history(100);
+    await rerender({ entries: seen });
+    await settle();
+    await scrollTo(bottom() - 200);
+    const reading = metrics.scrollTop;
+    await rerender({ entries: [...seen, ...history(100, 1_100)], unreadFromOffset: 1_100 });
+    await settle();
+    expect(metrics.scrollTop).toBe(reading);
+  });
+
+  it('jumps to the latest message, and follows from there', async () => {
+    const user = userEvent.setup();
+    const { rerender, metrics, bottom } = await open();
+    const first = history(200);
+    await rerender({ entries: first, unreadFromOffset: 1_100 });
+    await settle();
+    await user.click(screen.getByRole('button', { name: 'Jump to latest' }));
+    await settle();
+    expect(metrics.scrollTop).toBe(bottom());
+    await rerender({ entries: [...first, message('bob', 'news')] });
+    await settle();
+    expect(metrics.scrollTop).toBe(bottom());
+    expect(jumpButton()).toBeNull();
+  });
+
+  it('goes to the bottom for an own message sent from the divider', async () => {
+    const { rerender, metrics, bottom } = await open();
+    const first = history(200);
+    await rerender({ entries: first, unreadFromOffset: 1_100 });
+    await settle();
+    await rerender({
+      entries: [...first, message('me', 'mine', { offset: null, status: 'pending' })],
+    });
+    await settle();
+    expect(metrics.scrollTop).toBe(bottom());
+    expect(screen.getByText('mine')).toBeInTheDocument();
+    expect(jumpButton()).toBeNull();
+  });
+
+  it('keeps the rows in view still when older entries are prepended at the divider', async () => {
+    const { log, rerender } = await open({ hasOlder: true });
+    const first = history(200);
+    await rerender({ entries: first, unreadFromOffset: 1_100 });
+    await settle();
+    const at = dividerY(log);
+    const before = viewY(log, 'm1100');
+    await rerender({ entries: [...history(50, 950), ...first] });
+    await settle();
+    expect(dividerY(log)).toBe(at);
+    expect(viewY(log, 'm1100')).toBe(before);
+  });
+});

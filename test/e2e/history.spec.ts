@@ -201,3 +201,45 @@ test('history paging: the newest messages first, earlier ones on demand, all onc
   await expect(page.getByRole('button', { name: /Jump to latest/ })).toHaveCount(0);
   await expect.poll(texts).toEqual([...all, label(121)]);
 });
+
+test('a reload with unread messages opens at "New messages", the first one in view @core', async ({
+  users,
+}) => {
+  test.setTimeout(120_000);
+  const alice = await users.start('Alice');
+  const bob = await users.start('Bob');
+  await sendMessage(bob.page, 'read before leaving');
+  await expect(timeline(alice.page).getByText('read before leaving')).toBeVisible(delivered);
+
+  // Alice's page is closed while Bob writes 30 messages (two lines each: more than a view).
+  await alice.page.close();
+  const label = (n: number) => `unread ${String(n).padStart(2, '0')}`;
+  for (let n = 1; n <= 30; n += 1) await sendMessage(bob.page, `${label(n)}\nfrom Bob`);
+  await expect(timeline(bob.page).getByText(label(30))).toBeVisible(delivered);
+
+  const page = await alice.context.newPage();
+  await page.goto('./');
+  const log = timeline(page);
+  const divider = log.getByRole('separator', { name: 'New messages' });
+  await expect(divider).toBeVisible(delivered);
+  await expectLive(page);
+  await expect(divider).toBeInViewport();
+  await expect(log.getByText(label(1))).toBeInViewport();
+  // Near the top of the view: the unread part is read from its start, down.
+  const logBox = await log.boundingBox();
+  const dividerBox = await divider.boundingBox();
+  if (!logBox || !dividerBox) throw new Error('the timeline or its divider has no box');
+  expect(dividerBox.y - logBox.y).toBeLessThan(logBox.height / 4);
+  // The newest are further down, a jump away.
+  await expect(log.getByText(label(30))).not.toBeInViewport();
+  const jump = page.getByRole('button', { name: /^Jump to latest/ });
+  await expect(jump).toBeVisible();
+  await jump.click();
+  await expect(log.getByText(label(30))).toBeInViewport();
+  await expect(page.getByRole('button', { name: /Jump to latest/ })).toHaveCount(0);
+
+  // Read now: the next reload opens at the bottom, as always.
+  await page.reload();
+  await expect(log.getByText(label(30))).toBeInViewport(delivered);
+  await expect(page.getByRole('button', { name: /Jump to latest/ })).toHaveCount(0);
+});
