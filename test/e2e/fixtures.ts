@@ -170,11 +170,20 @@ export async function expectLive(page: Page, options: ExpectLiveOptions = {}): P
   await focused.dispose();
 }
 
-/** Types into the composer and presses Enter; waits until the composer is empty again. */
+/** A touch screen's page: Enter in the composer is a new line there, and Send sends. */
+export async function isTouchScreen(page: Page): Promise<boolean> {
+  return page.evaluate(() => matchMedia('(pointer: coarse)').matches);
+}
+
+/**
+ * Types into the composer and sends, with Enter (or on a touch screen, where Enter is a new
+ * line, the Send button); waits until the composer is empty again.
+ */
 export async function sendMessage(page: Page, text: string): Promise<void> {
   const box = composer(page);
   await box.fill(text);
-  await box.press('Enter');
+  if (await isTouchScreen(page)) await sendButton(page).click();
+  else await box.press('Enter');
   await expect(box).toHaveValue('');
 }
 

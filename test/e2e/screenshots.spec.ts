@@ -10,6 +10,7 @@ import {
   expectRoomInfoInStep,
   roomsNav,
   screenshotPath,
+  sendButton,
   sendMessage,
   test,
   timeline,
@@ -64,7 +65,9 @@ for (const [size, device] of [
     await box.fill('Agreed.');
     await box.press('Shift+Enter');
     await box.pressSequentially('Shall we try it on staging tomorrow?');
-    await box.press('Enter');
+    // On a touch keyboard Enter is a new line: the Send button sends.
+    if (size === 'phone') await sendButton(page).click();
+    else await box.press('Enter');
     await sendMessage(
       bob.page,
       'Sure. Here is the long build id so nobody has to ask: ' +
