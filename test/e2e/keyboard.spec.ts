@@ -175,12 +175,27 @@ test('mentions: counted apart in the room list and highlighted in the message @c
   await expect(nav.getByRole('button', { name: 'general', exact: true })).toBeVisible();
 });
 
-test('notification level: the details panel says how to turn notifications on', async ({
+test('notification level: a hint while notifications are off; else all / mentions / off, kept', async ({
   users,
 }) => {
-  const { page } = await users.start('Alice');
+  const { page, context } = await users.start('Alice');
   const details = page.getByRole('complementary', { name: 'Room details' });
   await expect(details.getByText(/Desktop notifications are off/)).toBeVisible();
   await details.getByRole('button', { name: 'Open Settings' }).click();
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // Notifications on (as Settings leaves them: allowed by the browser, chosen by the user).
+  await context.grantPermissions(['notifications']);
+  await page.evaluate(() =>
+    localStorage.setItem('synap-chat:notifications', JSON.stringify({ enabled: true })),
+  );
+  await page.reload();
+  const group = details.getByRole('group', { name: 'Notify me in general about' });
+  await expect(group.getByRole('radio', { name: 'All messages' })).toBeChecked();
+  await group.getByRole('radio', { name: 'All messages' }).focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(group.getByRole('radio', { name: 'Mentions only' })).toBeChecked();
+  await page.reload();
+  await expect(group.getByRole('radio', { name: 'Mentions only' })).toBeChecked();
 });
