@@ -17,7 +17,27 @@ const SHELL = [
 ];
 const SHELL_URLS = new Set(SHELL.map((path) => new URL(path, self.registration.scope).href));
 
+/**
+ * Where the browser can route requests without waking the worker (the Static Routing API),
+ * everything not from this origin, the Synap server's REST calls above all, goes straight to
+ * the network; elsewhere the fetch handler below lets them pass.
+ */
+function routeOthersToNetwork(event) {
+  if (typeof event.addRoutes !== 'function' || typeof URLPattern !== 'function') return;
+  const here = new URLPattern({
+    protocol: self.location.protocol.slice(0, -1),
+    hostname: self.location.hostname,
+    port: self.location.port,
+  });
+  event.waitUntil(
+    event
+      .addRoutes([{ condition: { not: { urlPattern: here } }, source: 'network' }])
+      .catch(() => undefined),
+  );
+}
+
 self.addEventListener('install', (event) => {
+  routeOthersToNetwork(event);
   event.waitUntil(
     caches
       .open(CACHE)
