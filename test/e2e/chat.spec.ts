@@ -40,10 +40,13 @@ test('two users chat both ways; text is shown literally and links are safe @core
     await expect(log.getByText('Fine thanks, Alice!', { exact: true })).toHaveCount(1);
     await expect(log.getByText('You', { exact: true })).toHaveCount(1);
   }
-  await expect(aliceLog.getByText('Bob', { exact: true })).toHaveCount(1);
-  await expect(aliceLog.getByText('Alice', { exact: true })).toHaveCount(0);
-  await expect(bobLog.getByText('Alice', { exact: true })).toHaveCount(1);
-  await expect(bobLog.getByText('Bob', { exact: true })).toHaveCount(0);
+  // (Names are isolated in <bdi>s, the "… joined" lines' too: count the messages' authors.)
+  const authors = (log: typeof aliceLog, name: string) =>
+    log.locator('.author').getByText(name, { exact: true });
+  await expect(authors(aliceLog, 'Bob')).toHaveCount(1);
+  await expect(authors(aliceLog, 'Alice')).toHaveCount(0);
+  await expect(authors(bobLog, 'Alice')).toHaveCount(1);
+  await expect(authors(bobLog, 'Bob')).toHaveCount(0);
   // Sent and confirmed: nothing is left pending.
   await expect(aliceLog.getByText('Sending…')).toHaveCount(0);
 
