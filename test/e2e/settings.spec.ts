@@ -240,3 +240,21 @@ test('the first-run form drops the last server error once the address or the key
   await expect(timeline(page)).toBeVisible();
   await expectLive(page, { mode: 'socket' });
 });
+
+test('Forget this device in one tab takes the other tabs back to the first-run form too', async ({
+  users,
+}) => {
+  const { page, context } = await users.start('Alice');
+  const other = await context.newPage();
+  await other.goto('./');
+  await expect(timeline(other)).toBeVisible();
+
+  await openSettings(page);
+  await page.getByRole('button', { name: 'Forget this device…' }).click();
+  await page.getByRole('button', { name: 'Forget this device', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome to Synap Chat' })).toBeVisible();
+  await expect(other.getByRole('heading', { name: 'Welcome to Synap Chat' })).toBeVisible();
+  // Give the other tab's timers (cursors, read markers, tails) the time to write, if they could.
+  await other.waitForTimeout(1_500);
+  expect(await appKeys(page)).toEqual([]);
+});
