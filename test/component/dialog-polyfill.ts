@@ -12,7 +12,11 @@ export function polyfillDialog(): void {
     first?.focus();
     this.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape' || !this.open) return;
-      if (this.dispatchEvent(new Event('cancel', { cancelable: true }))) this.close();
+      // The browser's default action: after the event has gone through every listener.
+      setTimeout(() => {
+        if (event.defaultPrevented || !this.open) return;
+        if (this.dispatchEvent(new Event('cancel', { cancelable: true }))) this.close();
+      });
     });
   };
   proto.close = function close(this: HTMLDialogElement) {
