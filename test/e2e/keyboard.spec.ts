@@ -1,9 +1,11 @@
 // Everyday habits from other chat apps: drafts that stay, the keyboard shortcuts (rooms with
 // Alt+↑/↓, the Ctrl/⌘+K switcher, ↑ to bring back the last message, Esc, "?"), and mentions
 // of the user counted apart and highlighted.
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import {
   DELIVERY_TIMEOUT_MS,
+  DESKTOP,
   composer,
   expect,
   roomsNav,
@@ -199,3 +201,40 @@ test('notification level: a hint while notifications are off; else all / mention
   await page.reload();
   await expect(group.getByRole('radio', { name: 'Mentions only' })).toBeChecked();
 });
+
+/** The serious and critical axe violations on the page, by rule and element. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) =>
+      violation.nodes.map((node) => `${violation.id}: ${node.target.join(' ')}`),
+    );
+}
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`axe: the room switcher, the shortcuts and the notification level (${colorScheme})`, async ({
+    users,
+  }) => {
+    const { page, context } = await users.start('Alice', {
+      context: { ...DESKTOP, colorScheme },
+    });
+    await context.grantPermissions(['notifications']);
+    await page.evaluate(() =>
+      localStorage.setItem('synap-chat:notifications', JSON.stringify({ enabled: true })),
+    );
+    await page.reload();
+    await expect(page.getByRole('radio', { name: 'All messages' })).toBeChecked();
+    expect(await seriousViolations(page), 'room with its notification level').toEqual([]);
+
+    await composer(page).press('Control+k');
+    await expect(switcher(page)).toBeVisible();
+    expect(await seriousViolations(page), 'room switcher').toEqual([]);
+    await page.keyboard.press('Escape');
+
+    await timeline(page).focus();
+    await page.keyboard.press('?');
+    await expect(help(page)).toBeVisible();
+    expect(await seriousViolations(page), 'shortcuts').toEqual([]);
+  });
+}
