@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import PresenceList from '../../src/components/PresenceList.svelte';
+import { AVATAR_TEXT, avatarColor } from '../../src/components/avatar';
 
 const users = [
   { userId: 'me', lastSeenMs: 0, own: true },
@@ -33,5 +34,14 @@ describe('PresenceList', () => {
     await rerender({ users: users.slice(0, 1) });
     expect(screen.getByRole('heading', { name: 'Online — 1' })).toBeInTheDocument();
     expect(screen.getAllByRole('listitem')).toHaveLength(1);
+  });
+
+  it("paints each avatar in its name's readable colour, under white initials", () => {
+    const { container } = render(PresenceList, { users });
+    const avatars = [...container.querySelectorAll<HTMLElement>('.avatar')];
+    expect(avatars.map((avatar) => avatar.style.getPropertyValue('--avatar-bg'))).toEqual(
+      users.map((user) => avatarColor(user.userId)),
+    );
+    expect(avatars[0]?.style.getPropertyValue('--avatar-fg')).toBe(AVATAR_TEXT);
   });
 });
