@@ -169,6 +169,8 @@ test('mentions: counted apart in the room list and highlighted in the message @c
   const general = nav.getByRole('button', { name: 'general, 2 unread, 1 mention' });
   await expect(general).toBeVisible(delivered);
   await expect(general).toContainText('@1');
+  // The tab title tells mentions apart too.
+  await expect(page).toHaveTitle('(@1) (2) Synap Chat');
 
   await general.click();
   const mark = timeline(page).locator('mark');
