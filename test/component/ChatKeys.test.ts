@@ -2,19 +2,10 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import ChatKeys from '../../src/components/app/ChatKeys.svelte';
-import type { SwitchRoom } from '../../src/lib/quick-switch';
+import { switchRoom as room } from '../unit/helpers';
 import { polyfillDialog } from './dialog-polyfill';
 
 beforeAll(polyfillDialog);
-
-const room = (id: string, extra: Partial<SwitchRoom> = {}): SwitchRoom => ({
-  id,
-  joined: true,
-  unread: 0,
-  mentions: 0,
-  active: false,
-  ...extra,
-});
 
 function setup() {
   const callbacks = {

@@ -3,18 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import RoomSwitcher from '../../src/components/RoomSwitcher.svelte';
 import type { SwitchRoom } from '../../src/lib/quick-switch';
+import { switchRoom as room } from '../unit/helpers';
 import { polyfillDialog } from './dialog-polyfill';
 
 beforeAll(polyfillDialog);
-
-const room = (id: string, extra: Partial<SwitchRoom> = {}): SwitchRoom => ({
-  id,
-  joined: true,
-  unread: 0,
-  mentions: 0,
-  active: false,
-  ...extra,
-});
 
 function setup(rooms: SwitchRoom[] = defaultRooms) {
   const onOpen = vi.fn();

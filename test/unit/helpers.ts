@@ -1,5 +1,6 @@
 // Shared test plumbing for the client library against the in-process stand-in.
 import WebSocket from 'ws';
+import type { SwitchRoom } from '../../src/lib/quick-switch';
 import type { StorageLike } from '../../src/lib/safe-storage';
 import type { WebSocketConstructor } from '../../src/lib/socket-transport';
 
@@ -40,4 +41,9 @@ export class MapStorage implements StorageLike {
   removeItem(key: string) {
     this.map.delete(key);
   }
+}
+
+/** A room as the quick switcher lists it: joined, nothing unread, not on screen. */
+export function switchRoom(id: string, extra: Partial<SwitchRoom> = {}): SwitchRoom {
+  return { id, joined: true, unread: 0, mentions: 0, active: false, ...extra };
 }

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeRoom, firstChoice, matchRooms, type SwitchRoom } from '../../src/lib/quick-switch';
-
-const room = (id: string, extra: Partial<SwitchRoom> = {}): SwitchRoom => ({
-  id,
-  joined: true,
-  unread: 0,
-  mentions: 0,
-  active: false,
-  ...extra,
-});
+import { describeRoom, firstChoice, matchRooms } from '../../src/lib/quick-switch';
+import { switchRoom as room } from './helpers';
 
 const rooms = [
   room('general', { active: true }),
