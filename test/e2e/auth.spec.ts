@@ -78,6 +78,7 @@ test('a read-only key follows the room but cannot send, and says why', async ({ 
   const reader = await users.open('Reader');
   await fillSetup(reader.page, { name: 'Reader', prefix: users.prefix, serverUrl: secured.url });
   await reader.page.getByLabel('API key', { exact: true }).fill(READER_KEY);
+  await reader.page.getByLabel('Remember API key on this device').check();
   await reader.page.getByRole('button', { name: 'Start chatting' }).click();
   await expectLive(reader.page);
 
@@ -91,4 +92,14 @@ test('a read-only key follows the room but cannot send, and says why', async ({ 
     timeout: DELIVERY_TIMEOUT_MS,
   });
   await expect(timeline(writer.page).getByText('let me in')).toHaveCount(0);
+
+  // After a reload the refusal is still what it says, not "not confirmed before the page closed".
+  await reader.page.reload();
+  await expectLive(reader.page);
+  await expect(timeline(reader.page).getByText(/Not sent: .*(Forbidden|403)/)).toBeVisible({
+    timeout: DELIVERY_TIMEOUT_MS,
+  });
+  await expect(timeline(reader.page).getByText(/not confirmed before the page closed/)).toHaveCount(
+    0,
+  );
 });
