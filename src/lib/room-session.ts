@@ -149,7 +149,9 @@ export class RoomSession {
   #visible = true;
 
   /** What the first read asked for, to ask again after it failed. */
-  #initialLoad: { before: number; reachBackTo: number } | null = null;
+  #initialLoad: { before: number; readFrom: number; reachBackTo: number } | null = null;
+  /** Where the cached tail painted at load ends: history reads back at least to it (no hole). */
+  #tailEnd: number | null = null;
   /** Whether the reader follows the newest messages (only then may old ones be dropped). */
   #following = false;
   #flushPending = false;
@@ -309,7 +311,13 @@ export class RoomSession {
   retryHistory(): void {
     const initial = this.#initialLoad;
     if (this.#historyError && initial) {
-      void this.#loadHistory(initial.before, INITIAL_HISTORY_MESSAGES, initial.reachBackTo);
+      void this.#loadHistory(
+        initial.before,
+        INITIAL_HISTORY_MESSAGES,
+        initial.readFrom,
+        true,
+        initial.reachBackTo,
+      );
     } else {
       this.#link.retryNow();
     }
@@ -468,6 +476,7 @@ export class RoomSession {
       if (this.#tailGeneration !== null && this.#tailGeneration !== generation) {
         // The cached tail was of a room that no longer exists.
         this.#model.clear();
+        this.#tailEnd = null;
         this.#flush();
       }
       this.#tailGeneration = null;
@@ -483,7 +492,11 @@ export class RoomSession {
       }
       this.#model.setReadOffset(readOffset);
       if (this.#active && this.#visible) this.#model.markDividerFrom(readOffset);
-      void this.#loadHistory(startOffset, INITIAL_HISTORY_MESSAGES, readOffset);
+      // A tab that joins another tab's connection starts where that one stands, maybe well
+      // past the cached tail this page painted: the history read bridges the two.
+      const reachBackTo = Math.min(readOffset, this.#tailEnd ?? readOffset);
+      this.#tailEnd = null;
+      void this.#loadHistory(startOffset, INITIAL_HISTORY_MESSAGES, readOffset, true, reachBackTo);
     });
   }
 
@@ -502,19 +515,24 @@ export class RoomSession {
     }, STATS_REFRESH_MS);
   }
 
-  /** `exactly`: keep just the newest `minMessages` (opening a room), not the whole pages read. */
+  /**
+   * `readFrom`: the first read of a room, with the user's read marker (the divider goes there).
+   * `exactly`: keep just the newest `minMessages`, not the whole pages read, but always back to
+   * `reachBackTo`.
+   */
   async #loadHistory(
     before: number,
     minMessages: number,
-    reachBackTo: number | undefined,
+    readFrom: number | undefined,
     exactly = true,
+    reachBackTo: number | undefined = readFrom,
   ): Promise<void> {
     const generation = this.#generation;
-    const first = reachBackTo !== undefined;
+    const first = readFrom !== undefined;
     this.#loadingOlder = true;
     this.#historyError = null;
     if (first) {
-      this.#initialLoad = { before, reachBackTo };
+      this.#initialLoad = { before, readFrom, reachBackTo: reachBackTo ?? readFrom };
       this.#historyScanned = 0;
     }
     this.#publish();
@@ -541,9 +559,9 @@ export class RoomSession {
       this.#historyBefore = page.before;
       this.#hasOlder = !page.reachedStart;
       this.#earliestOffset = page.earliestOffset;
-      if (reachBackTo !== undefined && this.#active && this.#visible) {
+      if (readFrom !== undefined && this.#active && this.#visible) {
         // The room opened on screen: mark where the user left off, then count it as read.
-        this.#model.placeDivider(reachBackTo);
+        this.#model.placeDivider(readFrom);
         this.markRead();
       }
       if (first) this.#historyReady = true;
@@ -738,6 +756,7 @@ export class RoomSession {
       } else if (entry.type === 'system') this.#model.addSystem(entry);
     }
     this.#hasOlder = (tail.entries[0]?.offset ?? 0) > 0;
+    this.#tailEnd = (tail.entries.at(-1)?.offset ?? -1) + 1;
     this.#flush();
   }
 

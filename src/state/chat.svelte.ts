@@ -238,6 +238,8 @@ export class ChatApp {
       }
     }
     const previous = this.settings.current;
+    // Through the first-run form: the user asked to start, so they land in a room.
+    const firstRunForm = !this.settings.saved;
     this.settings.save(next);
     const sameChat =
       this.#rest !== null &&
@@ -249,7 +251,7 @@ export class ChatApp {
       if (this.#rest !== null) this.#carryOver(previous, next);
       // Goodbyes go out without waiting: the old server may be why the settings changed.
       void this.#stopAll('keepalive');
-      this.#start(next, initialRoom ?? this.#activeId);
+      this.#start(next, initialRoom ?? this.#activeId, firstRunForm);
     }
     this.#phase = 'chat';
     this.#busy = false;
@@ -440,7 +442,7 @@ export class ChatApp {
     );
   }
 
-  #start(settings: ChatSettings, initialRoom: string | null): void {
+  #start(settings: ChatSettings, initialRoom: string | null, firstRunForm = false): void {
     void this.#stopAll('none');
     this.#rest = this.#makeRest(settings);
     this.#subscriberId = subscriberIdFor(settings.userId, deviceId(this.#options.storage));
@@ -449,9 +451,10 @@ export class ChatApp {
     this.#phase = 'chat';
     this.#setupError = null;
     const stored = this.#loadJoined(settings);
-    // Only a first run lands in a room unasked: someone who left every room stays out.
-    const firstRun = stored === null;
-    const joined = stored ?? [initialRoom ?? DEFAULT_ROOM_ID];
+    // Only a first run lands in a room unasked: someone who left every room stays out on a
+    // reload, but whoever fills in the first-run form (again) lands somewhere to talk.
+    const firstRun = stored === null || (firstRunForm && stored.length === 0);
+    const joined = firstRun ? [initialRoom ?? DEFAULT_ROOM_ID] : stored;
     this.#rooms = joined
       .map((id) => this.#createRoom(id, firstRun))
       .filter((room) => room !== null);

@@ -228,6 +228,29 @@ describe('RoomSession', () => {
     expect(again.session.view.timeline).toEqual([]);
   });
 
+  it('bridges the cached tail and a later start (a tab joining another tab’s connection) with no hole', async () => {
+    const storage = newStorage();
+    const first = setup(storage);
+    first.link.events = [0, 1, 2].map((offset) => message(offset, 'bob', `m${offset}`));
+    await open(first.link, 3);
+    await first.session.stop();
+    // Meanwhile another tab read on to 150: the shared read marker says so.
+    new CursorStore(storage, 'synap-chat:read:').set(SERVER, STREAM, 'sub-1', {
+      generation: 1,
+      nextOffset: 150,
+    });
+
+    const again = setup(storage);
+    expect(texts(again.session.view)).toEqual(['m0', 'm1', 'm2']);
+    again.link.events = Array.from({ length: 150 }, (_, offset) =>
+      message(offset, 'bob', `m${offset}`),
+    );
+    await open(again.link, 150);
+    const shown = texts(again.session.view);
+    expect(shown).toHaveLength(150);
+    expect(shown.slice(0, 5)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+
   it('leaving forgets the read marker, the tail and the link’s cursor', async () => {
     const { link, session, storage } = setup();
     await open(link, 0);
