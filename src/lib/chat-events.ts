@@ -8,7 +8,21 @@ export const CHAT_EVENT = {
   typing: 'typing',
   joined: 'user_joined',
   left: 'user_left',
+  edited: 'message_edited',
+  deleted: 'message_deleted',
+  reaction: 'reaction',
 } as const;
+
+/** A reaction longer than this (UTF-16 units) is not an emoji: the longest flags are 14. */
+export const MAX_REACTION_CHARS = 32;
+/** Whitespace, controls and direction marks: none belongs in an emoji. */
+const NOT_IN_EMOJI = /[\s\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** A reaction's emoji as shown, or null when the text cannot be one. */
+export function readEmoji(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_REACTION_CHARS) return null;
+  return NOT_IN_EMOJI.test(value) ? null : value;
+}
 
 /** Longer user ids are refused as malformed: nobody's display name is that long. */
 export const MAX_USER_ID_CHARS = 128;
@@ -32,7 +46,23 @@ interface EventBase {
 }
 
 export type ChatEvent =
-  | (EventBase & { kind: 'message'; text: string; clientId: string | null })
+  | (EventBase & {
+      kind: 'message';
+      text: string;
+      clientId: string | null;
+      /** The offset of the message this one answers, when it is a reply. */
+      replyTo: number | null;
+    })
+  /** The author's new text for the message at `target`. */
+  | (EventBase & { kind: 'edit'; target: number; text: string; clientId: string | null })
+  | (EventBase & { kind: 'delete'; target: number; clientId: string | null })
+  | (EventBase & {
+      kind: 'reaction';
+      target: number;
+      emoji: string;
+      add: boolean;
+      clientId: string | null;
+    })
   | (EventBase & { kind: 'typing'; isTyping: boolean })
   /** `heartbeat`: a periodic re-announce that keeps presence fresh, not a new arrival. */
   | (EventBase & { kind: 'joined'; heartbeat: boolean })
@@ -114,6 +144,7 @@ export function decodeChatEvent(event: StreamEvent): DecodeResult {
   const name = readUserId(payload);
   if (!name) return { ok: false, reason: 'malformed', detail: 'user_id is missing or invalid' };
   const { userId, disguised } = name;
+  const clientId = typeof payload.client_id === 'string' ? payload.client_id : null;
   const serverAtMs = serverTime(event.timestamp);
   const base: EventBase = {
     offset: event.offset,
@@ -129,12 +160,33 @@ export function decodeChatEvent(event: StreamEvent): DecodeResult {
       }
       // Our composer never sends one; another client's blank message is nothing to show.
       if (payload.message.trim() === '') return { ok: false, reason: 'ignored' };
-      const text =
-        payload.message.length > MAX_DISPLAYED_MESSAGE_CHARS
-          ? `${payload.message.slice(0, MAX_DISPLAYED_MESSAGE_CHARS)}…`
-          : payload.message;
-      const clientId = typeof payload.client_id === 'string' ? payload.client_id : null;
-      return { ok: true, event: { ...base, kind: 'message', text, clientId } };
+      // A reply to something that cannot be an earlier message is shown as a plain message.
+      const replyTo = readTarget(payload.reply_to, event.offset);
+      return {
+        ok: true,
+        event: { ...base, kind: 'message', text: shownText(payload.message), clientId, replyTo },
+      };
+    }
+    case CHAT_EVENT.edited:
+    case CHAT_EVENT.deleted:
+    case CHAT_EVENT.reaction: {
+      const target = readTarget(payload.target, event.offset);
+      if (target === null) return { ok: false, reason: 'malformed', detail: 'target is invalid' };
+      if (event.event === CHAT_EVENT.deleted) {
+        return { ok: true, event: { ...base, kind: 'delete', target, clientId } };
+      }
+      if (event.event === CHAT_EVENT.edited) {
+        if (typeof payload.message !== 'string' || payload.message.trim() === '') {
+          return { ok: false, reason: 'malformed', detail: 'an edit without text' };
+        }
+        const text = shownText(payload.message);
+        return { ok: true, event: { ...base, kind: 'edit', target, text, clientId } };
+      }
+      const emoji = readEmoji(payload.emoji);
+      if (emoji === null) return { ok: false, reason: 'malformed', detail: 'emoji is invalid' };
+      // Anything but an explicit `add: false` adds: a bare reaction means "I react".
+      const add = payload.add !== false;
+      return { ok: true, event: { ...base, kind: 'reaction', target, emoji, add, clientId } };
     }
     case CHAT_EVENT.typing:
       return { ok: true, event: { ...base, kind: 'typing', isTyping: payload.is_typing === true } };
@@ -148,6 +200,20 @@ export function decodeChatEvent(event: StreamEvent): DecodeResult {
   }
 }
 
+/** Long texts are cut for display rather than dropped. */
+function shownText(text: string): string {
+  return text.length > MAX_DISPLAYED_MESSAGE_CHARS
+    ? `${text.slice(0, MAX_DISPLAYED_MESSAGE_CHARS)}…`
+    : text;
+}
+
+/** The offset of an earlier event, or null: the stream only ever refers back. */
+function readTarget(value: unknown, ownOffset: number): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value < ownOffset
+    ? value
+    : null;
+}
+
 export interface Publication {
   event: string;
   /** A JSON string, as the seed's publishers send and its consumers JSON.parse. */
@@ -159,11 +225,47 @@ export function messagePublication(
   text: string,
   clientId: string,
   nowMs = Date.now(),
+  replyTo: number | null = null,
 ): Publication {
-  return {
-    event: CHAT_EVENT.message,
-    data: JSON.stringify({ user_id: userId, message: text, timestamp: nowMs, client_id: clientId }),
+  const payload: Record<string, unknown> = {
+    user_id: userId,
+    message: text,
+    timestamp: nowMs,
+    client_id: clientId,
   };
+  // The seed's readers ignore the extra field: a reply is still a message to them.
+  if (replyTo !== null) payload.reply_to = replyTo;
+  return { event: CHAT_EVENT.message, data: JSON.stringify(payload) };
+}
+
+/** What the user does to an earlier message (the target), as sent. */
+export type MessageChange =
+  | { kind: 'edit'; target: number; text: string }
+  | { kind: 'delete'; target: number }
+  | { kind: 'reaction'; target: number; emoji: string; add: boolean };
+
+/** An edit, delete or reaction, in the wire format of docs/conversations.md. */
+export function changePublication(
+  userId: string,
+  change: MessageChange,
+  clientId: string,
+  nowMs = Date.now(),
+): Publication {
+  const base = { user_id: userId, target: change.target, timestamp: nowMs, client_id: clientId };
+  switch (change.kind) {
+    case 'edit':
+      return {
+        event: CHAT_EVENT.edited,
+        data: JSON.stringify({ ...base, message: change.text }),
+      };
+    case 'delete':
+      return { event: CHAT_EVENT.deleted, data: JSON.stringify(base) };
+    case 'reaction':
+      return {
+        event: CHAT_EVENT.reaction,
+        data: JSON.stringify({ ...base, emoji: change.emoji, add: change.add }),
+      };
+  }
 }
 
 export function typingPublication(

@@ -30,6 +30,48 @@ export interface ChatMessage {
   error?: string;
   /** A failed message that goes again by itself once the server answers (not a refusal). */
   willResend?: boolean;
+  /** This message answers an earlier one (its `reply_to`). */
+  replyTo?: ReplyQuote;
+  /** Its author changed the text: `text` is the newest; the first text is kept here. */
+  edited?: { originalText: string; atMs: number };
+  /** Its author deleted it: `text` is empty and it shows as a quiet line. */
+  deleted?: { atMs: number };
+  /** Reactions, in the order each emoji was first used; absent when there are none. */
+  reactions?: readonly Reaction[];
+  /** A change of the user's own (edit, delete, reaction) on its way to the server. */
+  change?: PendingChange;
+}
+
+/** The quoted line of the message a reply answers, as that message stands now. */
+export interface ReplyQuote {
+  offset: number;
+  /**
+   * `shown`: the answered message is loaded (author and text are given); `deleted`: its
+   * author deleted it; `unloaded`: it is older than what is loaded (jumping there loads it);
+   * `lost`: the server dropped it (retention) or it was never a message.
+   */
+  state: 'shown' | 'deleted' | 'unloaded' | 'lost';
+  userId?: string;
+  own?: boolean;
+  /** Its text as it stands now (maybe edited), whole; the row shortens it. */
+  text?: string;
+}
+
+/** One emoji on one message, and who reacted with it (names, first reactor first). */
+export interface Reaction {
+  emoji: string;
+  users: readonly string[];
+  /** The user's own name is among them: a click takes it back. */
+  mine: boolean;
+}
+
+/** The newest of the user's own changes to a message not yet stored by the server. */
+export interface PendingChange {
+  clientId: string;
+  status: 'pending' | 'failed';
+  error?: string;
+  /** What it is, for the row's words ("Edit not saved"). */
+  kind: 'edit' | 'delete' | 'reaction';
 }
 
 /** A quiet line such as "Alice joined". */
