@@ -238,32 +238,54 @@ export function messagePublication(
   return { event: CHAT_EVENT.message, data: JSON.stringify(payload) };
 }
 
-/** What the user does to an earlier message (the target), as sent. */
-export type MessageChange =
-  | { kind: 'edit'; target: number; text: string }
+/**
+ * What an outgoing item is besides its text; absent: a plain message. An edit's text is the
+ * new text, a reaction's the emoji, a delete's empty.
+ */
+export type OutgoingIntent =
+  | { kind: 'reply'; target: number }
+  | { kind: 'edit'; target: number }
   | { kind: 'delete'; target: number }
-  | { kind: 'reaction'; target: number; emoji: string; add: boolean };
+  | { kind: 'reaction'; target: number; add: boolean };
 
-/** An edit, delete or reaction, in the wire format of docs/conversations.md. */
-export function changePublication(
-  userId: string,
-  change: MessageChange,
-  clientId: string,
-  nowMs = Date.now(),
-): Publication {
-  const base = { user_id: userId, target: change.target, timestamp: nowMs, client_id: clientId };
-  switch (change.kind) {
+/** Reads an intent back (from storage or another tab); null when absent or malformed. */
+export function readIntent(value: unknown): OutgoingIntent | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { kind, target, add } = value as Record<string, unknown>;
+  if (typeof target !== 'number' || !Number.isSafeInteger(target) || target < 0) return null;
+  switch (kind) {
+    case 'reply':
     case 'edit':
-      return {
-        event: CHAT_EVENT.edited,
-        data: JSON.stringify({ ...base, message: change.text }),
-      };
+    case 'delete':
+      return { kind, target };
+    case 'reaction':
+      return typeof add === 'boolean' ? { kind, target, add } : null;
+    default:
+      return null;
+  }
+}
+
+/** An outgoing item as published, in the wire format of docs/conversations.md. */
+export function outgoingPublication(
+  userId: string,
+  text: string,
+  clientId: string,
+  nowMs: number,
+  intent: OutgoingIntent | null = null,
+): Publication {
+  if (intent === null || intent.kind === 'reply') {
+    return messagePublication(userId, text, clientId, nowMs, intent?.target ?? null);
+  }
+  const base = { user_id: userId, target: intent.target, timestamp: nowMs, client_id: clientId };
+  switch (intent.kind) {
+    case 'edit':
+      return { event: CHAT_EVENT.edited, data: JSON.stringify({ ...base, message: text }) };
     case 'delete':
       return { event: CHAT_EVENT.deleted, data: JSON.stringify(base) };
     case 'reaction':
       return {
         event: CHAT_EVENT.reaction,
-        data: JSON.stringify({ ...base, emoji: change.emoji, add: change.add }),
+        data: JSON.stringify({ ...base, emoji: text, add: intent.add }),
       };
   }
 }

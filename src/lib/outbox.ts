@@ -3,7 +3,7 @@
 // publish answer gives the message's offset, or (if that answer was lost) when its own echo
 // comes back through the stream.
 import { Emitter } from './emitter';
-import { newClientId } from './chat-events';
+import { newClientId, readIntent, type OutgoingIntent } from './chat-events';
 
 export interface OutgoingMessage {
   clientId: string;
@@ -13,6 +13,8 @@ export interface OutgoingMessage {
   error?: string;
   /** The server refused it as such (say 403): sending it again as it is would not help. */
   refused?: boolean;
+  /** A reply, edit, delete or reaction; absent for a plain message. */
+  intent?: OutgoingIntent;
 }
 
 export interface OutboxEvents {
@@ -33,11 +35,16 @@ export function readOutgoing(value: unknown): OutgoingMessage[] {
     const { clientId, text, createdAtMs, status, error, refused } = item as Record<string, unknown>;
     if (typeof clientId !== 'string' || typeof text !== 'string') return [];
     if (typeof createdAtMs !== 'number' || !Number.isFinite(createdAtMs)) return [];
+    const raw = (item as Record<string, unknown>).intent;
+    const intent = readIntent(raw);
+    // A damaged intent is not sent as a plain message: that would say something else.
+    if (raw !== undefined && intent === null) return [];
+    const what = intent ? { intent } : {};
     // A refusal stays what it was; a message still on its way may or may not have arrived.
     if (status === 'failed' && refused === true && typeof error === 'string') {
-      return [{ clientId, text, createdAtMs, status: 'failed', error, refused: true }];
+      return [{ clientId, text, createdAtMs, status: 'failed', error, refused: true, ...what }];
     }
-    return [{ clientId, text, createdAtMs, status: 'failed', error: UNSENT_ON_CLOSE }];
+    return [{ clientId, text, createdAtMs, status: 'failed', error: UNSENT_ON_CLOSE, ...what }];
   });
 }
 
@@ -84,13 +91,18 @@ export class Outbox extends Emitter<OutboxEvents> {
    * Queues a message and returns it at once, as pending. What failed before it (and was not
    * refused) goes first, so others read the user's messages in the order they were written.
    */
-  send(text: string, clientId: string = newClientId()): OutgoingMessage {
+  send(
+    text: string,
+    clientId: string = newClientId(),
+    intent: OutgoingIntent | null = null,
+  ): OutgoingMessage {
     this.resendFailed();
     const message: OutgoingMessage = {
       clientId,
       text,
       createdAtMs: this.#now(),
       status: 'pending',
+      ...(intent ? { intent } : {}),
     };
     this.#items = [...this.#items, message];
     this.#changed();

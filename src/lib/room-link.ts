@@ -6,9 +6,10 @@
 // Owns: the RoomFeed, the Outbox and its storage, the cursor writes, joined/left/heartbeats.
 // Does not own: what is shown (the timeline, typing, who is online), which is RoomSession's.
 import {
-  messagePublication,
+  outgoingPublication,
   presencePublication,
   typingPublication,
+  type OutgoingIntent,
   type Publication,
 } from './chat-events';
 import { CoalescedWrite } from './coalesced-write';
@@ -72,7 +73,8 @@ export interface RoomLink {
   consume(fromOffset: number, limit: number): Promise<ConsumeResult>;
   /** People are talking (a message, someone typing): a polled room stays quick. */
   noteActivity(): void;
-  send(text: string, clientId?: string): void;
+  /** Sends a message, or with `intent` a reply, edit, delete or reaction. */
+  send(text: string, clientId?: string, intent?: OutgoingIntent | null): void;
   retry(clientId: string): void;
   discard(clientId: string): void;
   /** A message's echo arrived: settles it if its publish answer was lost. */
@@ -143,7 +145,13 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
         publishToRoom(
           rest,
           stream,
-          messagePublication(userId, message.text, message.clientId, message.createdAtMs),
+          outgoingPublication(
+            userId,
+            message.text,
+            message.clientId,
+            message.createdAtMs,
+            message.intent,
+          ),
         ),
       this.#now,
       isRefusal,
@@ -225,11 +233,11 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
     this.#feed.noteActivity();
   }
 
-  send(text: string, clientId?: string): void {
+  send(text: string, clientId?: string, intent: OutgoingIntent | null = null): void {
     // A tab handing over may pass on a message the outbox has already.
     if (clientId && this.#outbox.items.some((item) => item.clientId === clientId)) return;
     this.#lastPublishedMs = this.#now();
-    this.#outbox.send(text, clientId);
+    this.#outbox.send(text, clientId, intent);
     // Replies tend to follow: a polled room looks sooner.
     this.#feed.wake();
   }

@@ -7,11 +7,12 @@
 // Owns: what is shown and when. Does not own: the connection, the outbox or presence
 // announcements (RoomLink), nor which room is on screen (ChatApp tells it).
 import type { ChatMessage, HistoryStatus, OnlineUser, TimelineEntry } from './chat-model';
-import { decodeChatEvent, type ChatEvent } from './chat-events';
+import { decodeChatEvent, type ChatEvent, type OutgoingIntent } from './chat-events';
 import { CoalescedWrite } from './coalesced-write';
 import type { CursorStore, RoomCursor } from './cursor-store';
 import { LookalikeNames } from './display-names';
 import { mentions } from './mentions';
+import { MessageFold, type Annotation } from './message-fold';
 import { loadHistory } from './history';
 import type { OutgoingMessage } from './outbox';
 import { PresenceTracker } from './presence-tracker';
@@ -116,6 +117,8 @@ export class RoomSession {
   readonly #link: RoomLink;
   readonly #now: () => number;
   readonly #model = new TimelineModel();
+  /** Replies, edits, deletes and reactions, folded into the messages they name. */
+  readonly #fold: MessageFold;
   readonly #typing: TypingTracker;
   readonly #presence: PresenceTracker;
   readonly #notices = new RoomNotices();
@@ -183,10 +186,12 @@ export class RoomSession {
     this.#typing = new TypingTracker(options.userId);
     this.#presence = new PresenceTracker(options.userId, { now: this.#now });
     this.#names = new LookalikeNames(options.userId);
+    this.#fold = new MessageFold(this.#model, options.userId);
     this.#online = this.#presence.online();
     this.#connection = link.state;
     this.#outgoing = link.outgoing;
     this.#noteOutgoing(link.outgoing);
+    this.#fold.setPending(link.outgoing);
     const { readMarkers, serverUrl, stream, subscriberId, storage } = options;
     this.#readMarkerWrite = new CoalescedWrite((marker) => {
       readMarkers.set(serverUrl, stream, subscriberId, marker);
@@ -280,6 +285,44 @@ export class RoomSession {
   send(text: string): void {
     this.#link.send(text);
   }
+  /** Answers the message at `target`. */
+  reply(text: string, target: number): void {
+    this.#link.send(text, undefined, { kind: 'reply', target });
+  }
+  /** Changes the text of one of the user's own messages; false when there is nothing to do. */
+  edit(target: number, text: string): boolean {
+    const message = this.#model.get(target);
+    const trimmed = text.trim();
+    if (message?.type !== 'message' || message.userId !== this.#options.userId) return false;
+    if (message.deleted || trimmed === '' || trimmed === message.text.trim()) return false;
+    this.#change(text, { kind: 'edit', target });
+    return true;
+  }
+  deleteMessage(target: number): void {
+    const message = this.#model.get(target);
+    if (message?.type !== 'message' || message.userId !== this.#options.userId) return;
+    if (!message.deleted) this.#change('', { kind: 'delete', target });
+  }
+  /** Adds (or with `add` false takes back) the user's reaction to the message at `target`. */
+  react(target: number, emoji: string, add: boolean): void {
+    this.#change(emoji, { kind: 'reaction', target, add });
+  }
+  #change(text: string, intent: OutgoingIntent): void {
+    this.#link.send(text, undefined, intent);
+  }
+
+  /**
+   * Makes sure the message at `offset` is loaded, reading history back to it if needed.
+   * Resolves false when the server no longer has it (or it is not a message).
+   */
+  async reveal(offset: number): Promise<boolean> {
+    if (this.#model.get(offset)?.type === 'message') return true;
+    if (offset < this.#earliestOffset || this.#historyBefore === null) return false;
+    if (offset < this.#historyBefore) {
+      await this.#loadHistory(this.#historyBefore, 1, undefined, false, offset);
+    }
+    return this.#model.get(offset)?.type === 'message';
+  }
   retry(clientId: string): void {
     this.#link.retry(clientId);
   }
@@ -336,7 +379,7 @@ export class RoomSession {
     const timeline =
       previous && entries === this.#viewEntries && outgoing === this.#viewOutgoing
         ? previous.timeline
-        : [...entries, ...outgoing.map((item) => this.#pendingEntry(item))];
+        : [...entries, ...this.#pendingRows(outgoing)];
     this.#viewEntries = entries;
     this.#viewOutgoing = outgoing;
     const historyStatus = this.#historyStatus();
@@ -392,6 +435,15 @@ export class RoomSession {
     }
   }
 
+  /** Messages on their way are rows of their own; edits, reactions and deletes are not. */
+  #pendingRows(outgoing: readonly OutgoingMessage[]): ChatMessage[] {
+    const rows: ChatMessage[] = [];
+    for (const item of outgoing) {
+      if (!item.intent || item.intent.kind === 'reply') rows.push(this.#pendingEntry(item));
+    }
+    return rows;
+  }
+
   #pendingEntry(item: OutgoingMessage): ChatMessage {
     return {
       type: 'message',
@@ -405,6 +457,7 @@ export class RoomSession {
       clientId: item.clientId,
       ...(item.error ? { error: item.error } : {}),
       ...(item.status === 'failed' && !item.refused ? { willResend: true } : {}),
+      ...(item.intent?.kind === 'reply' ? { replyTo: this.#fold.quote(item.intent.target) } : {}),
     };
   }
 
@@ -415,7 +468,9 @@ export class RoomSession {
     link.on('outbox', (items) => {
       this.#noteOutgoing(items);
       this.#outgoing = items;
-      this.#publish();
+      this.#fold.setPending(items);
+      // Own edits and reactions show in the stored messages at once.
+      this.#flush();
     });
     link.on('stored', ({ message, offset }) => this.#addStored(message, offset));
     link.on('read', ({ generation, nextOffset }) => {
@@ -462,6 +517,7 @@ export class RoomSession {
     });
     link.on('reset', () => {
       this.#model.clear();
+      this.#fold.clear();
       this.#mentionOffsets.clear();
       this.#historyFor = null;
       this.#historyReady = false;
@@ -473,6 +529,7 @@ export class RoomSession {
     link.on('ready', ({ startOffset, earliestOffset, generation }) => {
       this.#generation = generation;
       this.#earliestOffset = earliestOffset;
+      this.#fold.setEarliest(earliestOffset);
       if (this.#tailGeneration !== null && this.#tailGeneration !== generation) {
         // The cached tail was of a room that no longer exists.
         this.#model.clear();
@@ -559,6 +616,7 @@ export class RoomSession {
       this.#historyBefore = page.before;
       this.#hasOlder = !page.reachedStart;
       this.#earliestOffset = page.earliestOffset;
+      this.#fold.setEarliest(page.earliestOffset);
       if (readFrom !== undefined && this.#active && this.#visible) {
         // The room opened on screen: mark where the user left off, then count it as read.
         this.#model.placeDivider(readFrom);
@@ -614,6 +672,32 @@ export class RoomSession {
         this.#addSystem(event, 'left');
         this.#clockStateStale = true;
         break;
+      case 'edit':
+      case 'delete':
+      case 'reaction':
+        this.#annotate(event, source);
+        break;
+    }
+  }
+
+  #annotate(event: Extract<ChatEvent, { kind: 'edit' | 'delete' | 'reaction' }>, source: Source) {
+    if (source === 'live') this.#presence.activity(event.userId, this.#now());
+    const { offset, target, userId } = event;
+    const base = { offset, target, userId };
+    switch (event.kind) {
+      case 'edit':
+        this.#fold.annotate({ ...base, kind: 'edit', text: event.text, atMs: event.sentAtMs });
+        break;
+      case 'delete':
+        this.#fold.annotate({ ...base, kind: 'delete', atMs: event.sentAtMs });
+        break;
+      case 'reaction':
+        this.#fold.annotate({ ...base, kind: 'reaction', emoji: event.emoji, add: event.add });
+        break;
+    }
+    // Its echo settles a change whose publish answer was lost.
+    if (event.clientId && this.#sentFromHere(userId, event.clientId)) {
+      this.#link.confirm(event.clientId);
     }
   }
 
@@ -626,7 +710,7 @@ export class RoomSession {
     if (source === 'live') this.#link.noteActivity();
     if (source !== 'history') this.#typing.messageFrom(event.userId);
     this.#presence.activity(event.userId, seenAtMs);
-    this.#model.addMessage({
+    this.#fold.addMessage({
       type: 'message',
       key: this.#messageKey(own, event.clientId, event.offset),
       offset: event.offset,
@@ -637,6 +721,7 @@ export class RoomSession {
       status: 'confirmed',
       ...(event.clientId ? { clientId: event.clientId } : {}),
       ...(event.disguised || this.#names.isLookalike(event.userId) ? { lookalike: true } : {}),
+      ...(event.replyTo !== null ? { replyTo: { offset: event.replyTo, state: 'unloaded' } } : {}),
     });
     if (!own) this.#noteMention(event, source);
     // Its echo settles a message whose publish answer was lost; its row changes in place.
@@ -647,7 +732,10 @@ export class RoomSession {
   /** Counts a mention of the user while unread; tells of a live message still unread soon. */
   #noteMention(event: Extract<ChatEvent, { kind: 'message' }>, source: Source): void {
     const { userId, onNews } = this.#options;
-    const mention = mentions(event.text, userId);
+    // A reply to one of the user's own messages calls for them as much as their name does.
+    const answered = event.replyTo === null ? undefined : this.#model.get(event.replyTo);
+    const mention =
+      mentions(event.text, userId) || (answered?.type === 'message' && answered.own === true);
     const readOffset = this.#model.readOffset;
     if (mention && (readOffset === null || event.offset >= readOffset)) {
       this.#mentionOffsets.add(event.offset);
@@ -673,7 +761,14 @@ export class RoomSession {
 
   /** A message sent from this page was stored: it takes its place now; its echo is a duplicate. */
   #addStored(message: OutgoingMessage, offset: number): void {
-    this.#model.addMessage({
+    const annotation = this.#annotationOf(message, offset);
+    if (annotation) {
+      this.#fold.annotate(annotation);
+      this.#flush();
+      return;
+    }
+    const replyTo = message.intent?.kind === 'reply' ? message.intent.target : null;
+    this.#fold.addMessage({
       type: 'message',
       key: this.#messageKey(true, message.clientId, offset),
       offset,
@@ -683,9 +778,25 @@ export class RoomSession {
       own: true,
       status: 'confirmed',
       clientId: message.clientId,
+      ...(replyTo !== null ? { replyTo: { offset: replyTo, state: 'unloaded' } } : {}),
     });
     // In the same turn as the outbox lets go of it: the row changes in place, never blinks.
     this.#flush();
+  }
+
+  /** An own edit, delete or reaction stored at `offset`, as if its event had been read. */
+  #annotationOf(item: OutgoingMessage, offset: number): Annotation | null {
+    const intent = item.intent;
+    if (!intent || intent.kind === 'reply') return null;
+    const base = { offset, target: intent.target, userId: this.#options.userId };
+    switch (intent.kind) {
+      case 'edit':
+        return { ...base, kind: 'edit', text: item.text, atMs: item.createdAtMs };
+      case 'delete':
+        return { ...base, kind: 'delete', atMs: item.createdAtMs };
+      case 'reaction':
+        return { ...base, kind: 'reaction', emoji: item.text, add: intent.add };
+    }
   }
 
   /** Anyone can use any name: "You" only for what this device can tell it sent. */
@@ -747,7 +858,7 @@ export class RoomSession {
         // Storage can be written by anyone with this origin: "You" is decided here again.
         const own = this.#sentFromHere(entry.userId, entry.clientId);
         const lookalike = entry.lookalike === true || this.#names.isLookalike(entry.userId);
-        this.#model.addMessage({
+        this.#fold.addMessage({
           ...entry,
           offset: entry.offset,
           own,

@@ -15,7 +15,7 @@ import type { OutgoingMessage } from './outbox';
 import type { Attention } from './poll-transport';
 import type { FeedState } from './room-feed';
 import type { Goodbye, RoomLink, RoomLinkEvents } from './room-link';
-import { newClientId } from './chat-events';
+import { newClientId, readIntent, type OutgoingIntent } from './chat-events';
 import { SynapError, type ConsumeResult, type SynapErrorKind } from './synap-rest';
 
 /** How often the leader checks for tabs that vanished without a word (a crash). */
@@ -68,7 +68,14 @@ type Message =
   | { t: 'leave'; tab: string; stream: string; goodbye: Goodbye; forget: boolean }
   | { t: 'attention'; tab: string; stream: string; attention: Attention }
   | { t: 'cmd'; tab: string; stream: string; cmd: Command; arg: string | boolean | null }
-  | { t: 'send'; tab: string; stream: string; text: string; clientId: string }
+  | {
+      t: 'send';
+      tab: string;
+      stream: string;
+      text: string;
+      clientId: string;
+      intent?: OutgoingIntent | null;
+    }
   | { t: 'consume'; tab: string; id: number; stream: string; from: number; limit: number }
   | { t: 'bye'; tab: string }
   | { t: 'leader'; tab: string }
@@ -366,7 +373,9 @@ export class TabHub {
         this.#command(message);
         break;
       case 'send':
-        this.#hosted.get(message.stream)?.link.send(message.text, message.clientId);
+        this.#hosted
+          .get(message.stream)
+          ?.link.send(message.text, message.clientId, readIntent(message.intent));
         break;
       case 'consume':
         void this.#consume(message);
@@ -498,7 +507,7 @@ export class TabRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
   /** Events are taken only after the leader said where this tab starts. */
   #synced = false;
   /** Messages sent from this tab that no outbox has shown yet: a new leader gets them again. */
-  readonly #unacked = new Map<string, string>();
+  readonly #unacked = new Map<string, { text: string; intent: OutgoingIntent | null }>();
   #consumeId = 0;
   readonly #consumes = new Map<number, PendingConsume>();
   /** The room's own link, once the hub gave up sharing (this tab then runs it alone). */
@@ -554,13 +563,14 @@ export class TabRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
     if (this.#solo) this.#solo.noteActivity();
     else this.#command('activity', null);
   }
-  send(text: string, clientId: string = newClientId()): void {
+  send(text: string, clientId: string = newClientId(), intent: OutgoingIntent | null = null): void {
     if (this.#solo) {
-      this.#solo.send(text, clientId);
+      this.#solo.send(text, clientId, intent);
       return;
     }
-    this.#unacked.set(clientId, text);
-    this.#hub.send({ t: 'send', tab: this.#hub.tabId, stream: this.#stream, text, clientId });
+    this.#unacked.set(clientId, { text, intent });
+    const tab = this.#hub.tabId;
+    this.#hub.send({ t: 'send', tab, stream: this.#stream, text, clientId, intent });
   }
   retry(clientId: string): void {
     if (this.#solo) this.#solo.retry(clientId);
@@ -619,8 +629,8 @@ export class TabRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
       createFirst: this.#createFirst,
     });
     // What the previous leader never showed or answered goes to the new one.
-    for (const [clientId, text] of this.#unacked) {
-      this.#hub.send({ t: 'send', tab, stream, text, clientId });
+    for (const [clientId, { text, intent }] of this.#unacked) {
+      this.#hub.send({ t: 'send', tab, stream, text, clientId, intent });
     }
     for (const [id, pending] of this.#consumes) this.#askConsume(id, pending.from, pending.limit);
   }
@@ -694,7 +704,7 @@ export class TabRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
     const names: LinkEventName[] = [...FED_EVENTS];
     for (const name of names) solo.on(name, (payload) => this.emit(name, payload as never));
     solo.setAttention(this.#attention);
-    for (const [clientId, text] of this.#unacked) solo.send(text, clientId);
+    for (const [clientId, { text, intent }] of this.#unacked) solo.send(text, clientId, intent);
     this.#unacked.clear();
     for (const [id, pending] of this.#consumes) {
       this.#consumes.delete(id);

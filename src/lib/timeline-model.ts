@@ -87,6 +87,28 @@ export class TimelineModel {
     return this.#offsets.has(offset);
   }
 
+  /** The entry at `offset`, if it is in the window. */
+  get(offset: number): TimelineEntry | undefined {
+    if (!this.#offsets.has(offset)) return undefined;
+    this.#settle();
+    const entry = this.#entries[this.#indexOf(offset)];
+    return entry?.offset === offset ? entry : undefined;
+  }
+
+  /**
+   * Puts a new version of the message at `offset` in its place (an edit, a reaction): a new
+   * object, so the row showing it updates. False when it is not in the window.
+   */
+  replaceMessage(offset: number, message: ChatMessage): boolean {
+    if (!this.#offsets.has(offset) || message.offset !== offset) return false;
+    this.#settle();
+    const index = this.#indexOf(offset);
+    if (this.#entries[index]?.type !== 'message') return false;
+    this.#writable()[index] = message as StoredMessage;
+    this.#changed = true;
+    return true;
+  }
+
   /**
    * Adds a stored message; false when it is already shown (the same offset, or the same
    * author and client message id stored twice by a retried publish).

@@ -1,7 +1,8 @@
 // A small copy of a room's newest entries kept in storage, so a reload paints the room at
 // once, before the network answers. The feed then resumes from its cursor; entries it brings
 // again are recognised by offset and shown once.
-import type { ChatMessage, SystemLine, TimelineEntry } from './chat-model';
+import { readEmoji } from './chat-events';
+import type { ChatMessage, Reaction, SystemLine, TimelineEntry } from './chat-model';
 
 /** Entries kept per room. */
 export const TAIL_ENTRIES = 50;
@@ -38,6 +39,34 @@ function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
+/** A stored message's reply, edit, delete and reactions, each dropped if malformed. */
+function readFolded(entry: Record<string, unknown>): Partial<ChatMessage> {
+  const folded: Partial<ChatMessage> = {};
+  const { replyTo, edited, deleted, reactions } = entry as Record<string, Record<string, unknown>>;
+  if (replyTo && isNumber(replyTo.offset)) {
+    // How the quote stands is worked out again when shown.
+    folded.replyTo = { offset: replyTo.offset, state: 'unloaded' };
+  }
+  if (edited && isString(edited.originalText) && isNumber(edited.atMs)) {
+    folded.edited = { originalText: edited.originalText, atMs: edited.atMs };
+  }
+  if (deleted && isNumber(deleted.atMs)) {
+    folded.deleted = { atMs: deleted.atMs };
+    folded.text = '';
+  }
+  if (Array.isArray(reactions)) {
+    const read: Reaction[] = [];
+    for (const raw of reactions as unknown[]) {
+      const { emoji, users } = (raw ?? {}) as Record<string, unknown>;
+      const shown = readEmoji(emoji);
+      if (shown === null || !Array.isArray(users) || !users.every(isString)) continue;
+      if (users.length > 0) read.push({ emoji: shown, users, mine: false });
+    }
+    if (read.length > 0) folded.reactions = read;
+  }
+  return folded;
+}
+
 /** Reads a stored tail back; anything that is not exactly what tailOf wrote is dropped. */
 export function readTail(value: unknown): TimelineTail | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -61,6 +90,7 @@ export function readTail(value: unknown): TimelineTail | null {
           status: 'confirmed',
           ...(entry.lookalike === true ? { lookalike: true } : {}),
           ...(isString(entry.clientId) ? { clientId: entry.clientId } : {}),
+          ...readFolded(entry),
         },
       ];
     }

@@ -46,6 +46,7 @@ describe('decodeChatEvent', () => {
       disguised: false,
       text: 'hi',
       clientId: null,
+      replyTo: null,
       sentAtMs: 1_764_000_001_500,
       serverAtMs: SERVER_SECONDS * 1000,
     });
@@ -78,7 +79,7 @@ describe('decodeChatEvent', () => {
   });
 
   it('ignores event types it does not show, without calling them malformed', () => {
-    expect(decodeChatEvent(stream('reaction', { user_id: 'a' }))).toEqual({
+    expect(decodeChatEvent(stream('poll_vote', { user_id: 'a' }))).toEqual({
       ok: false,
       reason: 'ignored',
     });
