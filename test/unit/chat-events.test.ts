@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeChatEvent,
   messagePublication,
+  outgoingPublication,
   presencePublication,
+  readIntent,
   toEpochMs,
   typingPublication,
   type ChatEvent,
@@ -169,4 +171,114 @@ describe('server timestamps', () => {
       expect(decoded.ok && decoded.event.sentAtMs).toBeLessThanOrEqual(Date.now());
     },
   );
+});
+
+describe('replies, edits, deletes and reactions', () => {
+  it('writes each in the documented wire format and reads it back', () => {
+    const at = 1_764_000_000_000;
+    const reply = outgoingPublication('al', 'yes', 'c1', at, { kind: 'reply', target: 3 });
+    expect([reply.event, JSON.parse(reply.data)]).toEqual([
+      'message',
+      { user_id: 'al', message: 'yes', timestamp: at, client_id: 'c1', reply_to: 3 },
+    ]);
+    const edit = outgoingPublication('al', 'new', 'c2', at, { kind: 'edit', target: 3 });
+    expect([edit.event, JSON.parse(edit.data)]).toEqual([
+      'message_edited',
+      { user_id: 'al', target: 3, message: 'new', timestamp: at, client_id: 'c2' },
+    ]);
+    const gone = outgoingPublication('al', '', 'c3', at, { kind: 'delete', target: 3 });
+    expect([gone.event, JSON.parse(gone.data)]).toEqual([
+      'message_deleted',
+      { user_id: 'al', target: 3, timestamp: at, client_id: 'c3' },
+    ]);
+    const like = outgoingPublication('al', '👍', 'c4', at, {
+      kind: 'reaction',
+      target: 3,
+      add: false,
+    });
+    expect([like.event, JSON.parse(like.data)]).toEqual([
+      'reaction',
+      { user_id: 'al', target: 3, emoji: '👍', add: false, timestamp: at, client_id: 'c4' },
+    ]);
+    expect(decoded(stream(reply.event, reply.data, 9))).toMatchObject({
+      kind: 'message',
+      replyTo: 3,
+    });
+    expect(decoded(stream(edit.event, edit.data, 9))).toMatchObject({
+      kind: 'edit',
+      target: 3,
+      text: 'new',
+      clientId: 'c2',
+    });
+    expect(decoded(stream(gone.event, gone.data, 9))).toMatchObject({ kind: 'delete', target: 3 });
+    expect(decoded(stream(like.event, like.data, 9))).toMatchObject({
+      kind: 'reaction',
+      target: 3,
+      emoji: '👍',
+      add: false,
+    });
+  });
+
+  it('reads a reaction without `add` as added', () => {
+    const event = stream('reaction', { user_id: 'b', target: 1, emoji: '🎉' }, 5);
+    expect(decoded(event)).toMatchObject({ add: true });
+  });
+
+  it.each([
+    ['a target after the event itself', { target: 7 }],
+    ['a negative target', { target: -1 }],
+    ['a fractional target', { target: 1.5 }],
+    ['a target given as text', { target: '1' }],
+  ])('skips an edit with %s as malformed', (_what, fields) => {
+    const event = stream('message_edited', { user_id: 'b', message: 'x', ...fields }, 7);
+    expect(decodeChatEvent(event)).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+
+  it('shows a reply to an impossible offset as a plain message', () => {
+    const event = stream('message', { user_id: 'b', message: 'hi', reply_to: 99 }, 7);
+    expect(decoded(event)).toMatchObject({ kind: 'message', replyTo: null });
+  });
+
+  it.each([
+    ['no emoji', undefined],
+    ['an empty one', ''],
+    ['a long text', 'x'.repeat(40)],
+    ['spaces', 'a b'],
+    ['a direction override', '\u202e👍'],
+    ['a control character', '\u0007'],
+  ])('skips a reaction with %s as malformed', (_what, emoji) => {
+    const event = stream('reaction', { user_id: 'b', target: 1, emoji }, 7);
+    expect(decodeChatEvent(event)).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+
+  it('keeps flags and joined emoji (ZWJ sequences) as one reaction', () => {
+    for (const emoji of ['🇫🇷', '👩‍👩‍👧', '❤️', '🏴󠁧󠁢󠁳󠁣󠁴󠁿']) {
+      expect(decoded(stream('reaction', { user_id: 'b', target: 1, emoji }, 7))).toMatchObject({
+        emoji,
+      });
+    }
+  });
+
+  it('skips an edit without text', () => {
+    const event = stream('message_edited', { user_id: 'b', target: 1, message: '  ' }, 7);
+    expect(decodeChatEvent(event)).toMatchObject({ ok: false, reason: 'malformed' });
+  });
+
+  it('reads an intent back from storage or another tab, refusing damaged ones', () => {
+    expect(readIntent({ kind: 'reaction', target: 2, add: true })).toEqual({
+      kind: 'reaction',
+      target: 2,
+      add: true,
+    });
+    expect(readIntent({ kind: 'edit', target: 2, extra: 1 })).toEqual({ kind: 'edit', target: 2 });
+    for (const bad of [
+      null,
+      'edit',
+      { kind: 'edit' },
+      { kind: 'reaction', target: 1 },
+      { kind: 'x', target: 1 },
+    ]) {
+      expect(readIntent(bad)).toBeNull();
+    }
+  });
 });

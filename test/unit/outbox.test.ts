@@ -135,6 +135,34 @@ describe('Outbox across a reload', () => {
     expect(readOutgoing('{"not":"a list"}')).toEqual([]);
   });
 
+  it('keeps what a reply, edit, delete or reaction was, and drops one whose intent is damaged', () => {
+    const stored = [
+      { clientId: 'e', text: 'new text', createdAtMs: 5, intent: { kind: 'edit', target: 3 } },
+      {
+        clientId: 'r',
+        text: '👍',
+        createdAtMs: 5,
+        intent: { kind: 'reaction', target: 3, add: true },
+      },
+      { clientId: 'x', text: 'would say something else', createdAtMs: 5, intent: { kind: 'edit' } },
+    ];
+    expect(readOutgoing(stored).map((item) => [item.clientId, item.intent])).toEqual([
+      ['e', { kind: 'edit', target: 3 }],
+      ['r', { kind: 'reaction', target: 3, add: true }],
+    ]);
+  });
+
+  it('sends an intent with its item, and the item says what it was', async () => {
+    const published: OutgoingMessage[] = [];
+    const outbox = new Outbox(async (message) => {
+      published.push(message);
+      return { offset: 4 };
+    });
+    outbox.send('👍', 'c1', { kind: 'reaction', target: 2, add: true });
+    await settle();
+    expect(published[0]?.intent).toEqual({ kind: 'reaction', target: 2, add: true });
+  });
+
   it('restores them before new ones, once, and its echo still confirms them', () => {
     const outbox = new Outbox(() => new Promise(() => {}));
     outbox.send('new', 'c9');
