@@ -114,3 +114,10 @@ export interface OnlineUser {
   lastSeenMs: number;
   own: boolean;
 }
+
+/** What the message box is writing besides a new message: a reply or an edit. */
+export type ComposerMode =
+  /** `text`: the answered message's, shown shortened above the field. */
+  | { kind: 'reply'; offset: number; userId: string; own: boolean; text: string }
+  /** `text`: the message's current text, which the field starts from. */
+  | { kind: 'edit'; offset: number; text: string };

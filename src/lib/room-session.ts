@@ -21,6 +21,7 @@ import type { Goodbye, RoomLink } from './room-link';
 import { RoomNotices, type RoomNotice } from './room-notices';
 import type { SafeStorage } from './safe-storage';
 import type { SentLog } from './sent-log';
+import type { SearchSource } from './room-search';
 import { SynapError, type RoomStats, type StreamEvent, type SynapRest } from './synap-rest';
 import { TimelineModel } from './timeline-model';
 import { readTail, tailOf } from './timeline-tail';
@@ -311,17 +312,31 @@ export class RoomSession {
     this.#link.send(text, undefined, intent);
   }
 
+  /** What a search of the room reads (its retained history), once the feed knows where it is. */
+  searchSource(): SearchSource | null {
+    const beforeOffset = this.#link.nextOffset;
+    if (beforeOffset === null) return null;
+    return {
+      consume: (from, limit) => this.#link.consume(from, limit),
+      beforeOffset,
+      earliestOffset: this.#earliestOffset,
+    };
+  }
+
   /**
    * Makes sure the message at `offset` is loaded, reading history back to it if needed.
    * Resolves false when the server no longer has it (or it is not a message).
    */
   async reveal(offset: number): Promise<boolean> {
     if (this.#model.get(offset)?.type === 'message') return true;
-    if (offset < this.#earliestOffset || this.#historyBefore === null) return false;
-    if (offset < this.#historyBefore) {
+    if (this.#historyBefore === null) return false;
+    if (offset < this.#historyBefore && offset >= this.#earliestOffset && !this.#loadingOlder) {
       await this.#loadHistory(this.#historyBefore, 1, undefined, false, offset);
     }
-    return this.#model.get(offset)?.type === 'message';
+    if (this.#model.get(offset)?.type === 'message') return true;
+    this.#notices.add('error', 'That message is no longer available on the server');
+    this.#publish();
+    return false;
   }
   retry(clientId: string): void {
     this.#link.retry(clientId);

@@ -1,7 +1,13 @@
 // The chat's keyboard shortcuts: which key does what (for the page's key handler), and the
 // list the "?" help dialog and the README show. Framework-free so both read one source.
 
-export type ShortcutAction = 'previous-room' | 'next-room' | 'switcher' | 'help' | 'escape';
+export type ShortcutAction =
+  | 'previous-room'
+  | 'next-room'
+  | 'switcher'
+  | 'search'
+  | 'help'
+  | 'escape';
 
 /** The parts of a KeyboardEvent a shortcut depends on. */
 export interface KeyPress {
@@ -27,6 +33,8 @@ export function shortcutFor(press: KeyPress, inField: boolean): ShortcutAction |
   }
   // Ctrl+K on Windows and Linux, ⌘K on a Mac; either works everywhere.
   if ((ctrlKey || metaKey) && !altKey && !shiftKey && key.toLowerCase() === 'k') return 'switcher';
+  // The browser's own find sees only the rows drawn: the room's search reads all it holds.
+  if ((ctrlKey || metaKey) && !altKey && !shiftKey && key.toLowerCase() === 'f') return 'search';
   if (key === 'Escape' && !altKey && !ctrlKey && !metaKey) return 'escape';
   if (key === '?' && !inField && !altKey && !ctrlKey && !metaKey) return 'help';
   return null;
@@ -79,12 +87,19 @@ export const SHORTCUTS: readonly ShortcutHelp[] = [
     ],
     does: 'Find a room and open it',
   },
-  { keys: [['↑']], does: 'In an empty message box: bring back your last message in this room' },
+  {
+    keys: [
+      ['Ctrl', 'F'],
+      ['⌘', 'F'],
+    ],
+    does: 'Search this room',
+  },
+  { keys: [['↑']], does: 'In an empty message box: edit your last message in this room' },
   { keys: [['Enter']], does: 'Send (on a touch keyboard: a new line; tap Send to send)' },
   { keys: [['Shift', 'Enter']], does: 'New line' },
   {
     keys: [['Esc']],
-    does: 'Mark the room read and go to the message box; close a dialog or panel',
+    does: 'Cancel a reply or edit; mark the room read and go to the message box; close a dialog or panel',
   },
   { keys: [['End']], does: 'In the messages: jump to the latest' },
   { keys: [['?']], does: 'Show these shortcuts (outside a text field)' },

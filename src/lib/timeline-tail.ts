@@ -40,8 +40,10 @@ function isNumber(value: unknown): value is number {
 }
 
 /** A stored message's reply, edit, delete and reactions, each dropped if malformed. */
-function readFolded(entry: Record<string, unknown>): Partial<ChatMessage> {
-  const folded: Partial<ChatMessage> = {};
+type Folded = Partial<Pick<ChatMessage, 'replyTo' | 'edited' | 'deleted' | 'reactions' | 'text'>>;
+
+function readFolded(entry: Record<string, unknown>): Folded {
+  const folded: Folded = {};
   const { replyTo, edited, deleted, reactions } = entry as Record<string, Record<string, unknown>>;
   if (replyTo && isNumber(replyTo.offset)) {
     // How the quote stands is worked out again when shown.

@@ -4,6 +4,7 @@ import { CursorStore } from '../lib/cursor-store';
 import type { NetworkMonitor } from '../lib/network-monitor';
 import { probeWebSocket, type WebSocketConstructor } from '../lib/socket-transport';
 import { hashForRoom, roomIdFromHash, roomIdProblem, roomIdsFromStreams } from '../lib/room-names';
+import { FrequentEmoji } from '../lib/frequent-emoji';
 import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
 import { SynapError, SynapRest, requireServerUrl } from '../lib/synap-rest';
@@ -77,6 +78,9 @@ export class ChatApp {
   readonly #sentLog: SentLog;
   /** Unsent text per room, kept across room switches, Settings and reloads. */
   readonly drafts: DraftStore;
+  readonly #frequentEmoji: FrequentEmoji;
+  /** The emoji this user reacts with most, first (for the reaction picker). */
+  frequentEmoji = $state.raw<readonly string[]>([]);
   #notificationPreferences: NotificationPreferences;
   readonly #notifier: DesktopNotifier;
   #notificationsOn = $state(false);
@@ -123,6 +127,8 @@ export class ChatApp {
     this.#readMarkers = new CursorStore(options.storage, 'synap-chat:read:');
     this.#sentLog = new SentLog(options.storage);
     this.drafts = new DraftStore(options.storage);
+    this.#frequentEmoji = new FrequentEmoji(options.storage);
+    this.frequentEmoji = this.#frequentEmoji.list;
     this.#notificationPreferences = new NotificationPreferences(options.storage);
     this.#notificationsOn = this.#notificationPreferences.enabled;
     const Notification =
@@ -131,6 +137,11 @@ export class ChatApp {
         : ((globalThis as { Notification?: NotificationConstructorLike }).Notification ?? null);
     this.#notifier = new DesktopNotifier(Notification, () => globalThis.focus?.());
     this.#notificationPermission = this.#notifier.permission;
+  }
+
+  /** The user reacted with `emoji`: it moves up in the picker. */
+  reacted(emoji: string): void {
+    this.frequentEmoji = this.#frequentEmoji.use(emoji);
   }
 
   // --- notifications --------------------------------------------------------------------

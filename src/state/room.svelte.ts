@@ -1,9 +1,11 @@
 // One joined room for the components: the latest RoomView of its RoomSession in $state, and
 // the user's commands passed on. The room's logic lives in src/lib (room-session.ts for what
 // is shown, room-link.ts for the connection); this class only makes it reactive.
+import type { ChatMessage, ComposerMode } from '../lib/chat-model';
 import type { CursorStore } from '../lib/cursor-store';
 import type { DraftStore } from '../lib/drafts';
 import type { Goodbye, RoomLink } from '../lib/room-link';
+import { RoomSearch, type SearchSnapshot } from '../lib/room-search';
 import { RoomSession, type RoomNews, type RoomView } from '../lib/room-session';
 import { streamName } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
@@ -54,6 +56,14 @@ export class RoomState {
   readonly earliestOffset = $derived.by(() => this.#view.earliestOffset);
   readonly malformed = $derived.by(() => this.#view.malformed);
   readonly active = $derived.by(() => this.#view.active);
+  /** Replying to or editing a message; null: writing a new one. */
+  composing = $state.raw<ComposerMode | null>(null);
+  /** The message to bring into view (a reply's quote, a search result), once loaded. */
+  jump = $state.raw<{ offset: number; seq: number } | null>(null);
+  /** "Search this room" is open, and where its search stands. */
+  searchOpen = $state(false);
+  search: SearchSnapshot;
+  readonly #search: RoomSearch;
 
   constructor(id: string, deps: RoomDeps) {
     this.id = id;
@@ -62,6 +72,8 @@ export class RoomState {
     this.#session = new RoomSession(deps.link(this.stream), { ...deps, stream: this.stream });
     this.#view = $state.raw(this.#session.view);
     this.#session.onView((view) => (this.#view = view));
+    this.#search = new RoomSearch((snapshot) => (this.search = snapshot));
+    this.search = $state.raw(this.#search.snapshot);
   }
 
   /** Where the live feed stands (the next offset it will deliver), once known. */
@@ -79,17 +91,74 @@ export class RoomState {
     drafts?.set(serverUrl, this.stream, userId, text);
   }
 
+  // --- replies and edits ----------------------------------------------------------------
+  startReply(message: ChatMessage): void {
+    if (message.offset === null || message.deleted) return;
+    const { offset, userId, own, text } = message;
+    this.composing = { kind: 'reply', offset, userId, own, text };
+  }
+  startEdit(message: ChatMessage): void {
+    if (message.offset === null || message.deleted || !message.own) return;
+    this.composing = { kind: 'edit', offset: message.offset, text: message.text };
+  }
+  cancelComposing(): void {
+    this.composing = null;
+  }
   /**
-   * The newest message this user sent here from this device (a "You" message, pending and
-   * failed ones included), for ↑ in an empty message box; null if there is none.
+   * ↑ in an empty message box edits the user's newest message here sent from this device
+   * (as in Slack, Discord and Element); false when there is none stored yet.
    */
-  lastSentText(): string | null {
+  editLast(): boolean {
     const entries = this.timeline;
     for (let index = entries.length - 1; index >= 0; index -= 1) {
       const entry = entries[index];
-      if (entry?.type === 'message' && entry.own) return entry.text;
+      if (entry?.type !== 'message' || !entry.own || entry.offset === null) continue;
+      if (entry.deleted) continue;
+      this.startEdit(entry);
+      return true;
     }
-    return null;
+    return false;
+  }
+  /** The message box's text: a new message, a reply or an edit, as the box is writing. */
+  submit(text: string): void {
+    const mode = this.composing;
+    this.composing = null;
+    if (mode?.kind === 'edit') this.#session.edit(mode.offset, text);
+    else if (mode?.kind === 'reply') this.#session.reply(text, mode.offset);
+    else this.#session.send(text);
+  }
+  deleteMessage(message: ChatMessage): void {
+    if (message.offset !== null) this.#session.deleteMessage(message.offset);
+  }
+  react(message: ChatMessage, emoji: string, add: boolean): void {
+    if (message.offset !== null) this.#session.react(message.offset, emoji, add);
+  }
+  // --- search -------------------------------------------------------------------------
+  openSearch(): void {
+    this.searchOpen = true;
+  }
+  closeSearch(): void {
+    this.searchOpen = false;
+    this.#search.clear();
+  }
+  runSearch(query: string): void {
+    const source = this.#session.searchSource();
+    if (source) {
+      void this.#search.search(query, source);
+      return;
+    }
+    const status = { kind: 'failed', message: 'The room is not connected yet' } as const;
+    this.search = { ...this.#search.snapshot, query, status };
+  }
+  stopSearch(): void {
+    this.#search.stop();
+  }
+
+  /** Shows the message at `offset`, reading history back to it if needed. */
+  async jumpTo(offset: number): Promise<void> {
+    if (await this.#session.reveal(offset)) {
+      this.jump = { offset, seq: (this.jump?.seq ?? 0) + 1 };
+    }
   }
 
   start(): void {

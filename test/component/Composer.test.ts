@@ -190,27 +190,66 @@ describe('Composer draft', () => {
     expect(onDraftChange).toHaveBeenLastCalledWith('');
   });
 
-  it('brings back the last sent text with ↑ in the empty field, caret at its end', async () => {
+  it('asks to edit the last message with ↑ in the empty field, not over text or with a modifier', async () => {
     const user = userEvent.setup();
-    const recallLast = vi.fn(() => 'said before');
-    const { field, onDraftChange } = setupDraft({ recallLast });
+    const editLast = vi.fn(() => true);
+    const { field } = setupDraft({ editLast });
     await user.click(field);
     await user.keyboard('{ArrowUp}');
-    expect(field).toHaveValue('said before');
-    expect(onDraftChange).toHaveBeenLastCalledWith('said before');
-    const textarea = field as HTMLTextAreaElement;
-    expect(textarea.selectionStart).toBe('said before'.length);
-    // Not over text being written, nor with a modifier (Alt+↑ moves between rooms).
+    expect(editLast).toHaveBeenCalledOnce();
+    await user.type(field, 'x');
     await user.keyboard('{ArrowUp}');
     await user.clear(field);
+    // Alt+↑ moves between rooms.
     await user.keyboard('{Alt>}{ArrowUp}{/Alt}');
-    expect(field).toHaveValue('');
-    expect(recallLast).toHaveBeenCalledOnce();
+    expect(editLast).toHaveBeenCalledOnce();
   });
 
-  it('leaves ↑ alone when there is nothing to bring back', async () => {
+  it('edits a message in the field: its text to change, Save, the draft set aside and back after', async () => {
     const user = userEvent.setup();
-    const { field } = setupDraft({ recallLast: () => null });
+    const onSend = vi.fn();
+    const onDraftChange = vi.fn();
+    const result = render(Composer, {
+      onSend,
+      onDraftChange,
+      draft: 'half written',
+      mode: { kind: 'edit', offset: 4, text: 'sent text' },
+    });
+    const field = screen.getByRole('textbox', { name: 'Edit message' });
+    expect(field).toHaveValue('sent text');
+    expect(screen.getByText('Editing your message')).toBeInTheDocument();
+    await user.type(field, '!');
+    // What is typed into an edit is not the room's draft.
+    expect(onDraftChange).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onSend).toHaveBeenCalledWith('sent text!');
+    await result.rerender({ mode: null });
+    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveValue('half written');
+  });
+
+  it('shows whom a reply answers, and Esc or ✕ cancels it', async () => {
+    const user = userEvent.setup();
+    const onCancelMode = vi.fn();
+    const onSend = vi.fn();
+    render(Composer, {
+      onSend,
+      onCancelMode,
+      mode: { kind: 'reply', offset: 3, userId: 'Alice', own: false, text: 'Lunch at noon?' },
+    });
+    const field = screen.getByRole('textbox', { name: 'Reply' });
+    expect(screen.getByText('Alice').closest('p')).toHaveTextContent(
+      'Replying to Alice: Lunch at noon?',
+    );
+    await user.type(field, 'Yes{Enter}');
+    expect(onSend).toHaveBeenCalledWith('Yes');
+    await user.keyboard('{Escape}');
+    await user.click(screen.getByRole('button', { name: 'Cancel reply' }));
+    expect(onCancelMode).toHaveBeenCalledTimes(2);
+  });
+
+  it('leaves ↑ alone when there is nothing to edit', async () => {
+    const user = userEvent.setup();
+    const { field } = setupDraft({ editLast: () => false });
     await user.click(field);
     await user.keyboard('{ArrowUp}');
     expect(field).toHaveValue('');
