@@ -53,8 +53,10 @@ class FakeLink extends Emitter<RoomLinkEvents> implements RoomLink {
   noteActivity(): void {
     this.activity += 1;
   }
-  send(text: string): void {
+  sentIntents: unknown[] = [];
+  send(text: string, _clientId?: string, intent: unknown = null): void {
     this.sent.push(text);
+    this.sentIntents.push(intent);
   }
   retry(): void {}
   discard(): void {}
@@ -63,6 +65,16 @@ class FakeLink extends Emitter<RoomLinkEvents> implements RoomLink {
     return false;
   }
   setTyping(): void {}
+}
+
+/** An event of the given type with `fields` as its payload (next to user_id). */
+function raw(offset: number, event: string, userId: string, fields: object): StreamEvent {
+  return {
+    offset,
+    event,
+    data: { user_id: userId, timestamp: 1_700_000_000 + offset, ...fields },
+    timestamp: 1_700_000_000 + offset,
+  } as StreamEvent;
 }
 
 function message(offset: number, userId: string, text: string, clientId?: string): StreamEvent {
@@ -310,5 +322,103 @@ describe('RoomSession news (for notifications)', () => {
     await vi.advanceTimersByTimeAsync(2_000);
     expect(news).toEqual([]);
     expect(session.view.mentions).toBe(0);
+  });
+
+  describe('replies, edits, deletes and reactions', () => {
+    const last = (views: RoomView[]) => views.at(-1) as RoomView;
+    const at = (view: RoomView, offset: number) =>
+      view.timeline.find((entry) => entry.offset === offset);
+
+    it('folds them into the messages of history and live alike, out of order too', async () => {
+      const { link, session, views } = setup();
+      session.setActive(true, true);
+      // History holds a message, an edit of it by its author, and one by someone else.
+      link.events = [
+        message(0, 'bob', 'helo'),
+        raw(1, 'message_edited', 'bob', { target: 0, message: 'hello' }),
+        raw(2, 'message_edited', 'mallory', { target: 0, message: 'forged' }),
+        raw(3, 'message', 'carol', { message: 'hi bob', reply_to: 0 }),
+      ];
+      await open(link, 4);
+      expect(at(last(views), 0)).toMatchObject({ text: 'hello', edited: { originalText: 'helo' } });
+      expect(at(last(views), 3)).toMatchObject({
+        replyTo: { offset: 0, state: 'shown', userId: 'bob', text: 'hello' },
+      });
+      link.fire('event', {
+        event: raw(4, 'reaction', 'carol', { target: 0, emoji: '👍' }),
+        live: true,
+      });
+      link.fire('event', { event: raw(5, 'message_deleted', 'bob', { target: 0 }), live: true });
+      await vi.runAllTimersAsync();
+      expect(at(last(views), 0)).toMatchObject({ text: '', deleted: {} });
+      expect(at(last(views), 3)).toMatchObject({ replyTo: { state: 'deleted' } });
+      expect(last(views).malformed).toBe(0);
+    });
+
+    it('sends replies, edits of own messages, deletes and reactions with what they are', async () => {
+      const { link, session } = setup();
+      link.events = [message(0, ME, 'mine', 'c-0'), message(1, 'bob', 'his')];
+      await open(link, 2);
+      session.reply('answer', 1);
+      session.react(1, '🎉', true);
+      expect(session.edit(1, 'not mine to change')).toBe(false);
+      expect(session.edit(0, 'mine')).toBe(false);
+      expect(session.edit(0, 'mine, better')).toBe(true);
+      session.deleteMessage(0);
+      expect(link.sentIntents).toEqual([
+        { kind: 'reply', target: 1 },
+        { kind: 'reaction', target: 1, add: true },
+        { kind: 'edit', target: 0 },
+        { kind: 'delete', target: 0 },
+      ]);
+    });
+
+    it('shows an own reaction at once, and its echo settles it', async () => {
+      const { link, views } = setup();
+      link.events = [message(0, 'bob', 'his')];
+      await open(link, 1);
+      const item: OutgoingMessage = {
+        clientId: 'c-9',
+        text: '👍',
+        createdAtMs: 1,
+        status: 'pending',
+        intent: { kind: 'reaction', target: 0, add: true },
+      };
+      link.outgoing = [item];
+      link.fire('outbox', link.outgoing);
+      expect(at(last(views), 0)).toMatchObject({
+        reactions: [{ emoji: '👍', users: [ME], mine: true }],
+        change: { clientId: 'c-9', status: 'pending' },
+      });
+      // No pending row for it: a reaction is not a message.
+      expect(last(views).timeline).toHaveLength(1);
+      link.fire('event', {
+        event: raw(1, 'reaction', ME, { target: 0, emoji: '👍', client_id: 'c-9' }),
+        live: true,
+      });
+      // The echo of what this device sent (its client id is known) confirms it.
+      expect(link.confirmed).toEqual(['c-9']);
+      link.outgoing = [];
+      link.fire('outbox', link.outgoing);
+      await vi.runAllTimersAsync();
+      expect(at(last(views), 0)).toMatchObject({ reactions: [{ users: [ME] }] });
+      expect(at(last(views), 0)?.type === 'message' && at(last(views), 0)).not.toHaveProperty(
+        'change',
+      );
+    });
+
+    it('reads history back to a quoted message far back, and says when one is gone', async () => {
+      const { link, session, views } = setup();
+      link.events = [message(0, 'bob', 'long ago')];
+      for (let offset = 1; offset < 400; offset += 1)
+        link.events.push(message(offset, 'carol', `m${offset}`));
+      await open(link, 400);
+      expect(at(last(views), 0)).toBeUndefined();
+      await expect(session.reveal(0)).resolves.toBe(true);
+      expect(at(last(views), 0)).toMatchObject({ text: 'long ago' });
+      link.events = [];
+      await expect(session.reveal(-5)).resolves.toBe(false);
+      expect(last(views).notices.at(-1)?.text).toMatch(/no longer available/);
+    });
   });
 });

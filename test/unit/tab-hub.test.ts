@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { OutgoingIntent } from '../../src/lib/chat-events';
 import type { RoomCursor } from '../../src/lib/cursor-store';
 import { Emitter } from '../../src/lib/emitter';
 import type { OutgoingMessage } from '../../src/lib/outbox';
@@ -52,6 +53,7 @@ class HostLink extends Emitter<RoomLinkEvents> implements RoomLink {
   stops: Goodbye[] = [];
   left = false;
   sent: string[] = [];
+  intents: (OutgoingIntent | null)[] = [];
   attention: Attention | null = null;
   constructor(readonly options: HostOptions) {
     super();
@@ -79,9 +81,16 @@ class HostLink extends Emitter<RoomLinkEvents> implements RoomLink {
     });
   }
   noteActivity(): void {}
-  send(text: string, clientId = 'x'): void {
+  send(text: string, clientId = 'x', intent: OutgoingIntent | null = null): void {
     this.sent.push(text);
-    const item: OutgoingMessage = { clientId, text, createdAtMs: 1, status: 'pending' };
+    this.intents.push(intent);
+    const item: OutgoingMessage = {
+      clientId,
+      text,
+      createdAtMs: 1,
+      status: 'pending',
+      ...(intent ? { intent } : {}),
+    };
     this.outgoing = [...this.outgoing, item];
     this.emit('outbox', this.outgoing);
   }
@@ -188,6 +197,24 @@ describe('TabHub', () => {
     follower.link.send('hello');
     await waitFor(() => tabs.every((t) => t.link.outgoing.length === 1), 'pending everywhere');
     expect(hosts[0]!.sent).toEqual(['hello']);
+  });
+
+  it('passes a reply, edit, delete or reaction sent from a follower tab on as what it is', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const tabs = [tab(), tab()].map((hub) => joinRoom(hub));
+    await waitFor(() => hosts.length === 1, 'host');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const follower = tabs.find((t) => !opened[tabs.indexOf(t)]!.isLeader)!;
+    follower.link.send('👍', 'c1', { kind: 'reaction', target: 4, add: true });
+    follower.link.send('new text', 'c2', { kind: 'edit', target: 4 });
+    await waitFor(() => hosts[0]!.sent.length === 2, 'both published');
+    expect(hosts[0]!.intents).toEqual([
+      { kind: 'reaction', target: 4, add: true },
+      { kind: 'edit', target: 4 },
+    ]);
+    await waitFor(() => tabs.every((t) => t.link.outgoing.length === 2), 'pending everywhere');
+    expect(follower.link.outgoing[0]?.intent).toEqual({ kind: 'reaction', target: 4, add: true });
   });
 
   it('hands over when the leader tab closes: no goodbye, no gap, no duplicate', async () => {
