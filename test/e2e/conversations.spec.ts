@@ -434,10 +434,8 @@ test('search this room: Ctrl+F finds a message 3,000 events back and jumps to it
   const panel = page.getByRole('region', { name: 'Search this room' });
   await expect(panel).toBeVisible();
   const field = panel.getByRole('combobox', { name: 'Search this room' });
-  // The panel opens to type in. (Soft: the rest of the search is checked even if not.)
-  await expect(field, 'the search field takes the focus').toBeFocused({
-    timeout: 3_000,
-  });
+  // The panel opens to type in.
+  await expect(field, 'the search field takes the focus').toBeFocused();
   await field.fill('needle');
   await field.press('Enter');
 
