@@ -223,7 +223,9 @@ export class MessageFold {
     for (const reaction of reactions ?? []) {
       const users = new Map<string, { offset: number; add: boolean }>();
       // Kept in the order shown, all before any real event.
-      reaction.users.forEach((userId, index) => users.set(userId, { offset: index - 1e6, add: true }));
+      reaction.users.forEach((userId, index) =>
+        users.set(userId, { offset: index - 1e6, add: true }),
+      );
       notes.reactions.set(reaction.emoji, users);
     }
   }

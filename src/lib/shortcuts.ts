@@ -2,12 +2,7 @@
 // list the "?" help dialog and the README show. Framework-free so both read one source.
 
 export type ShortcutAction =
-  | 'previous-room'
-  | 'next-room'
-  | 'switcher'
-  | 'search'
-  | 'help'
-  | 'escape';
+  'previous-room' | 'next-room' | 'switcher' | 'search' | 'help' | 'escape';
 
 /** The parts of a KeyboardEvent a shortcut depends on. */
 export interface KeyPress {
