@@ -256,3 +256,12 @@ function pushText(nodes: InlineNode[], text: string): void {
   if (last?.kind === 'text') nodes[nodes.length - 1] = { kind: 'text', text: last.text + text };
   else nodes.push({ kind: 'text', text });
 }
+
+/** The text as read once formatted, markers gone (a reply's one-line quote, tests). */
+export function plainText(text: string): string {
+  const inline = (nodes: readonly InlineNode[]): string =>
+    nodes.map((node) => ('children' in node ? inline(node.children) : node.text)).join('');
+  return formatMessage(text)
+    .map((block) => (block.kind === 'code' ? block.text : inline(block.children)))
+    .join('\n');
+}

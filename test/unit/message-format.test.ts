@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatMessage, type FormattedBlock, type InlineNode } from '../../src/lib/message-format';
+import {
+  formatMessage,
+  plainText,
+  type FormattedBlock,
+  type InlineNode,
+} from '../../src/lib/message-format';
 
 const text = (value: string): InlineNode => ({ kind: 'text', text: value });
 const strong = (...children: InlineNode[]): InlineNode => ({ kind: 'strong', children });
@@ -297,5 +302,13 @@ describe('formatMessage: hostile input', () => {
     // A guard against quadratic behaviour, not a benchmark: linear parsing takes milliseconds.
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(blocks.length).toBeGreaterThan(0);
+  });
+});
+
+describe('plainText', () => {
+  it('reads formatted text as shown, markers gone, code kept verbatim', () => {
+    expect(plainText('Lunch at *noon*? `a_b` and _soon_')).toBe('Lunch at noon? a_b and soon');
+    expect(plainText('> quoted\n```\n*not bold*\n```')).toBe('quoted\n*not bold*');
+    expect(plainText('2*3*4 stays')).toBe('2*3*4 stays');
   });
 });

@@ -2,12 +2,14 @@
 // way any Synap client could, as message text, user ids (messages, typing, presence), event
 // types and room names, both as the seed's JSON strings and as objects. One receiving user,
 // in real Chromium with the built app (and its Content-Security-Policy), must run none of it,
-// load nothing, get no markup from it, and show message text literally.
+// load nothing, get no markup from it, and show message text as text (light formatting such as
+// *bold* at most: see src/lib/message-format.ts).
 import { publishViaRest, roomsNav, test, expect, timeline, DELIVERY_TIMEOUT_MS } from '../fixtures';
 import { checkTrapsArmed, startChatting, trapReport, trappedContext } from './page-trap';
 import { writeHostileSummary } from './summary';
 import { EVALUATION_PROBES, XSS_VECTORS, type XssVector } from './xss-vectors';
 import { roomIdProblem } from '../../../src/lib/room-names';
+import { plainText } from '../../../src/lib/message-format';
 
 const delivered = { timeout: DELIVERY_TIMEOUT_MS };
 const BATCH = 8;
@@ -56,6 +58,7 @@ test('hostile input: 300+ XSS vectors in every field run nothing and show as tex
     messageText: 0,
     userIdInMessageTypingJoined: 0,
     eventType: 0,
+    editTextReactionEmojiReplyTo: 0,
     roomName: 0,
     roomNameRefusedByServer: 0,
     roomLink: 0,
@@ -83,9 +86,12 @@ test('hostile input: 300+ XSS vectors in every field run nothing and show as tex
       );
       await waitFor(`text batch ${index} done`);
       const shown = await shownTexts();
-      const missing = batch.filter((vector) => !shown.has(vector.text.trim()));
-      expect(missing, 'vectors not shown as literal text').toEqual([]);
-      const sample = batch.find((vector) => sampleable(vector.text));
+      // Shown as text, formatted at most: "*x*" reads "x" in bold, never as markup.
+      const missing = batch.filter((vector) => !shown.has(plainText(vector.text).trim()));
+      expect(missing, 'vectors not shown as text').toEqual([]);
+      const sample = batch.find(
+        (vector) => sampleable(vector.text) && plainText(vector.text) === vector.text,
+      );
       if (sample) {
         await expect(log.getByText(sample.text, { exact: true }).first()).toBeVisible();
       }
@@ -99,6 +105,30 @@ test('hostile input: 300+ XSS vectors in every field run nothing and show as tex
       await expect(log.getByText(probe, { exact: true }).last()).toBeVisible();
     }
     await expect(log.getByText('49', { exact: true })).toHaveCount(0);
+
+    // Edits, reactions and replies carry them too: an edit's text is shown (formatted at most),
+    // a reaction's emoji as a chip's text or not at all, a reply's target as a number only.
+    for (const [index, batch] of batches(XSS_VECTORS, BATCH).entries()) {
+      const target = await publish(
+        'message',
+        JSON.stringify({ user_id: 'Mallory', message: `target ${index}` }),
+      );
+      await Promise.all(
+        batch.flatMap((vector) => {
+          placements.editTextReactionEmojiReplyTo += 3;
+          return [
+            publish('message_edited', { user_id: 'Mallory', target, message: vector.text }),
+            publish('reaction', { user_id: 'Mallory', target, emoji: vector.text, add: true }),
+            publish('message', {
+              user_id: 'Mallory',
+              message: `re-${vector.id}`,
+              reply_to: vector.text,
+            }),
+          ];
+        }),
+      );
+      await waitFor(`annotation batch ${index} done`);
+    }
 
     // User ids, in a message, typing and presence; `uid-N` tells the message was shown.
     for (const [index, batch] of batches(XSS_VECTORS, BATCH).entries()) {
@@ -206,7 +236,7 @@ test('hostile input: 300+ XSS vectors in every field run nothing and show as tex
         JSON.stringify({ user_id: vector.text, message: text }),
         synapUrl,
       );
-      await expect(roomLog.getByText(text, { exact: true })).toBeVisible(delivered);
+      await expect(roomLog.getByText(plainText(text), { exact: true })).toBeVisible(delivered);
     }
     // The join form refuses the rest, saying why, with the name shown as text.
     const joinForm = rooms.getByLabel('Room name');
