@@ -74,12 +74,15 @@ export interface PendingChange {
   kind: 'edit' | 'delete' | 'reaction';
 }
 
-/** A quiet line such as "Alice joined". */
+/**
+ * A quiet line such as "Alice joined"; `moved`: the room's history before this line is from
+ * the server it lived on before the server list changed, `userId` being that server's URL.
+ */
 export interface SystemLine {
   type: 'system';
   key: string;
   offset: number;
-  kind: 'joined' | 'left';
+  kind: 'joined' | 'left' | 'moved';
   userId: string;
   atMs: number;
 }

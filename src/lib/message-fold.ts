@@ -103,7 +103,7 @@ export class MessageFold {
 
   /** Notes an edit, delete or reaction; the target shows it now if loaded, else when it is. */
   annotate(annotation: Annotation): void {
-    if (this.#seen.has(annotation.offset) || annotation.target < this.#earliestOffset) return;
+    if (this.#seen.has(annotation.offset) || this.#lost(annotation.target)) return;
     this.#seen.add(annotation.offset);
     const notes = this.#notesOf(annotation.target);
     switch (annotation.kind) {
@@ -147,7 +147,15 @@ export class MessageFold {
   /** The server holds nothing before `offset` now: what targets older messages goes. */
   setEarliest(offset: number): void {
     this.#earliestOffset = offset;
-    for (const target of this.#notes.keys()) if (target < offset) this.#notes.delete(target);
+    for (const target of this.#notes.keys()) if (this.#lost(target)) this.#notes.delete(target);
+  }
+
+  /**
+   * Below the earliest offset the server holds. Negative offsets are the history a moved room
+   * had on its previous server (see RoomSession), which this server's retention does not touch.
+   */
+  #lost(offset: number): boolean {
+    return offset >= 0 && offset < this.#earliestOffset;
   }
 
   /** The quoted line of the message at `offset`, as it stands now. */
@@ -157,7 +165,7 @@ export class MessageFold {
       if (target.deleted) return { offset, state: 'deleted', userId: target.userId };
       return { offset, state: 'shown', userId: target.userId, own: target.own, text: target.text };
     }
-    return { offset, state: offset < this.#earliestOffset || target ? 'lost' : 'unloaded' };
+    return { offset, state: this.#lost(offset) || target ? 'lost' : 'unloaded' };
   }
 
   /** Everything goes (the room was reset). */

@@ -22,7 +22,13 @@ import { RoomNotices, type RoomNotice } from './room-notices';
 import type { SafeStorage } from './safe-storage';
 import type { SentLog } from './sent-log';
 import type { SearchSource } from './room-search';
-import { SynapError, type RoomStats, type StreamEvent, type SynapRest } from './synap-rest';
+import {
+  SynapError,
+  type ConsumeResult,
+  type RoomStats,
+  type StreamEvent,
+  type SynapRest,
+} from './synap-rest';
 import { TimelineModel } from './timeline-model';
 import { readTail, tailOf } from './timeline-tail';
 import { TypingTracker } from './typing-tracker';
@@ -88,8 +94,20 @@ export interface RoomSessionOptions {
   sentLog?: SentLog;
   /** A live message of someone else is still unread NEWS_DELAY_MS after it came. */
   onNews?: (news: RoomNews) => void;
+  /** The server this room lived on before the server list changed: its history comes first. */
+  movedFrom?: MovedFrom | null;
   now?: () => number;
 }
+
+/** Where a moved room's earlier history is read from (see RoomSessionOptions.movedFrom). */
+export interface MovedFrom {
+  url: string;
+  consume: (fromOffset: number, limit: number) => Promise<ConsumeResult>;
+  stats: () => Promise<RoomStats>;
+}
+
+/** Messages read back from a moved room's previous server, at most. */
+export const MOVED_HISTORY_MESSAGES = 200;
 
 /** A message worth telling the user about (see RoomSessionOptions.onNews). */
 export interface RoomNews {
@@ -100,6 +118,14 @@ export interface RoomNews {
 }
 
 type Source = 'history' | 'replay' | 'live';
+
+/** The event with its offset, and the offsets it refers to, moved by `shift`. */
+function shifted(event: ChatEvent, shift: number): ChatEvent {
+  const moved = { ...event, offset: event.offset + shift };
+  if ('target' in moved) moved.target += shift;
+  if (moved.kind === 'message' && moved.replyTo !== null) moved.replyTo += shift;
+  return moved;
+}
 
 function isMessageEvent(event: StreamEvent): boolean {
   return event.event === 'message';
@@ -179,8 +205,14 @@ export class RoomSession {
   #clock: ReturnType<typeof setInterval> | null = null;
   #statsTimer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
+  /**
+   * A moved room's history on its previous server: read once this server's history reaches
+   * its start. It goes before everything here, at negative offsets (its own minus its end).
+   */
+  #moved: 'none' | 'pending' | 'loading' | 'done' = 'none';
 
   constructor(link: RoomLink, options: RoomSessionOptions) {
+    if (options.movedFrom) this.#moved = 'pending';
     this.#link = link;
     this.#options = options;
     this.#now = options.now ?? Date.now;
@@ -382,8 +414,52 @@ export class RoomSession {
   }
 
   async loadOlder(): Promise<void> {
-    if (this.#loadingOlder || !this.#hasOlder || this.#historyBefore === null) return;
+    if (this.#loadingOlder) return;
+    if (!this.#hasOlder) return this.#loadMovedHistory();
+    if (this.#historyBefore === null) return;
     await this.#loadHistory(this.#historyBefore, OLDER_PAGE_MESSAGES, undefined, false);
+  }
+
+  /** The room's messages on the server it lived on before, then a line marking the move. */
+  async #loadMovedHistory(): Promise<void> {
+    const moved = this.#options.movedFrom;
+    if (!moved || this.#moved !== 'pending') return;
+    this.#moved = 'loading';
+    this.#loadingOlder = true;
+    this.#publish();
+    const generation = this.#generation;
+    try {
+      const stats = await moved.stats();
+      const end = stats.messageCount > 0 ? stats.maxOffset + 1 : stats.minOffset;
+      const page = await loadHistory({
+        consume: (from, limit) => moved.consume(from, limit),
+        beforeOffset: end,
+        earliestOffset: stats.minOffset,
+        minMessages: MOVED_HISTORY_MESSAGES,
+        maxEvents: MAX_HISTORY_SCAN_EVENTS,
+        countsAsMessage: isMessageEvent,
+        trimToMinMessages: true,
+      });
+      if (this.#stopped || generation !== this.#generation) return;
+      // Its offsets, shifted below this server's: -1 is the move, its last event -2.
+      const shift = -end - 1;
+      for (const event of page.events) this.#apply(event, 'history', shift);
+      this.#model.addSystem({
+        type: 'system',
+        key: 'moved',
+        offset: -1,
+        kind: 'moved',
+        userId: moved.url,
+        atMs: this.#now(),
+      });
+      this.#moved = 'done';
+    } catch {
+      // The old server may be gone for good: this server's history is all there is.
+      this.#moved = 'done';
+    } finally {
+      this.#loadingOlder = false;
+      this.#flush();
+    }
   }
 
   // --- the view -----------------------------------------------------------------------
@@ -408,7 +484,7 @@ export class RoomSession {
       dividerOffset: this.#model.dividerOffset,
       notices: this.#notices.list,
       stats: this.#stats,
-      hasOlder: this.#hasOlder,
+      hasOlder: this.#hasOlder || this.#moved === 'pending',
       loadingOlder: this.#loadingOlder,
       historyError: this.#historyError,
       historyStatus:
@@ -533,6 +609,7 @@ export class RoomSession {
     link.on('reset', () => {
       this.#model.clear();
       this.#fold.clear();
+      if (this.#options.movedFrom) this.#moved = 'pending';
       this.#mentionOffsets.clear();
       this.#historyFor = null;
       this.#historyReady = false;
@@ -548,6 +625,7 @@ export class RoomSession {
       if (this.#tailGeneration !== null && this.#tailGeneration !== generation) {
         // The cached tail was of a room that no longer exists.
         this.#model.clear();
+        if (this.#options.movedFrom) this.#moved = 'pending';
         this.#tailEnd = null;
         this.#flush();
       }
@@ -638,6 +716,8 @@ export class RoomSession {
         this.markRead();
       }
       if (first) this.#historyReady = true;
+      // This server's history is all shown: the previous server's goes before it.
+      if (page.reachedStart && this.#moved === 'pending') queueMicrotask(() => void this.loadOlder());
     } catch (error) {
       this.#historyError =
         error instanceof SynapError ? error.message : 'Could not load earlier messages';
@@ -649,16 +729,19 @@ export class RoomSession {
     }
   }
 
-  #apply(raw: StreamEvent, source: Source): void {
+  /** `shift`: added to the event's offsets (a moved room's previous server, see #moved). */
+  #apply(raw: StreamEvent, source: Source, shift = 0): void {
     // An event shown already (the cached tail, an own message confirmed by its publish answer)
     // is not shown twice, but still tells who is here.
-    const known = this.#model.has(raw.offset);
+    const known = this.#model.has(raw.offset + shift);
     const decoded = decodeChatEvent(raw);
     if (!decoded.ok) {
       if (decoded.reason === 'malformed' && !known) this.#malformed += 1;
       return;
     }
-    const event = decoded.event;
+    const event = shift === 0 ? decoded.event : shifted(decoded.event, shift);
+    // Who was here on the previous server says nothing about who is here now.
+    if (shift !== 0 && (event.kind === 'joined' || event.kind === 'left')) return;
     // Replayed events happened in the past: their time is the server's, not our clock's.
     const seenAtMs = source === 'live' ? this.#now() : event.serverAtMs;
     switch (event.kind) {
@@ -852,8 +935,15 @@ export class RoomSession {
     this.#flushPending = false;
     // Dropping old entries is safe only where nobody reads them.
     if ((!this.#active || this.#following) && this.#model.trim()) {
-      this.#historyBefore = this.#model.trimmedBefore;
-      this.#hasOlder = true;
+      const trimmedBefore = this.#model.trimmedBefore;
+      if (trimmedBefore !== null && trimmedBefore < 0) {
+        // Into the previous server's history: read again from there when scrolled up to.
+        this.#hasOlder = false;
+        this.#moved = 'pending';
+      } else {
+        this.#historyBefore = trimmedBefore;
+        this.#hasOlder = true;
+      }
     }
     if (this.#clockStateStale) this.#refreshClockState(false);
     this.#entries = this.#model.entries;

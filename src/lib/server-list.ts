@@ -11,7 +11,10 @@ export interface ServerEntry {
   apiKey: string;
 }
 
-export type ServerListParse = { ok: true; servers: ServerEntry[] } | { ok: false; error: string };
+export type ServerListParse =
+  | { ok: true; servers: ServerEntry[] }
+  /** `field`: which of the two texts is wrong. */
+  | { ok: false; error: string; field: 'urls' | 'apiKeys' };
 
 export const MAX_SERVERS = 16;
 /** URLs are separated by commas, spaces or line breaks, in any mix. */
@@ -30,11 +33,12 @@ export function parseServerList(urls: string, apiKeys: string): ServerListParse 
   const rawUrls = urls.split(URL_SEPARATORS).filter((entry) => entry !== '');
   if (rawUrls.length === 0) {
     const empty = normalizeServerUrl('');
-    return { ok: false, error: empty.ok ? 'Enter the server URL.' : empty.error };
+    return { ok: false, field: 'urls', error: empty.ok ? 'Enter the server URL.' : empty.error };
   }
   if (rawUrls.length > MAX_SERVERS) {
     return {
       ok: false,
+      field: 'urls',
       error: `At most ${MAX_SERVERS} servers can share the rooms; this list has ${rawUrls.length}.`,
     };
   }
@@ -47,6 +51,7 @@ export function parseServerList(urls: string, apiKeys: string): ServerListParse 
     if (!result.ok) {
       return {
         ok: false,
+        field: 'urls',
         error: single
           ? result.error
           : `The ${ordinal(index + 1)} server URL is not valid: ${lowerFirst(result.error)}`,
@@ -56,6 +61,7 @@ export function parseServerList(urls: string, apiKeys: string): ServerListParse 
     if (earlier !== undefined) {
       return {
         ok: false,
+        field: 'urls',
         error:
           `The ${ordinal(earlier + 1)} and ${ordinal(index + 1)} server URLs are the same ` +
           'server: list each server once.',
@@ -69,6 +75,7 @@ export function parseServerList(urls: string, apiKeys: string): ServerListParse 
   if (keys.length !== 1 && keys.length !== normalized.length) {
     return {
       ok: false,
+      field: 'apiKeys',
       error:
         `There are ${normalized.length} server URLs but ${keys.length} API keys: give one key ` +
         'for every server, or one per server separated by commas, in the order of the URLs ' +
@@ -79,6 +86,7 @@ export function parseServerList(urls: string, apiKeys: string): ServerListParse 
     if (/\s/.test(key) || CONTROL_CHARS.test(key)) {
       return {
         ok: false,
+        field: 'apiKeys',
         error:
           keys.length === 1
             ? 'The API key cannot contain spaces or line breaks.'

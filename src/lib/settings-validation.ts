@@ -1,9 +1,12 @@
 // Checks what the user typed in the settings form before anything connects with it.
 import { hasInvisibleCharacters } from './display-names';
+import { formatServerList, parseServerList } from './server-list';
 
 export interface ChatSettings {
   userId: string;
+  /** One server URL, or several separated by commas (see server-list.ts). */
   serverUrl: string;
+  /** One key for every server, or one per server separated by commas. */
   apiKey: string;
   rememberApiKey: boolean;
   roomPrefix: string;
@@ -31,12 +34,14 @@ export function validateSettings(input: ChatSettings): SettingsValidation {
   const nameProblem = displayNameProblem(userId);
   if (nameProblem) errors.userId = nameProblem;
 
-  const server = normalizeServerUrl(input.serverUrl);
-  if (!server.ok) errors.serverUrl = server.error;
-
-  if (/\s/.test(apiKey) || CONTROL_CHARS.test(apiKey)) {
-    errors.apiKey = 'The API key cannot contain spaces or line breaks.';
+  const servers = parseServerList(input.serverUrl, input.apiKey);
+  if (!servers.ok) errors[servers.field === 'urls' ? 'serverUrl' : 'apiKey'] = servers.error;
+  // Said even while the URLs are wrong: every problem at once.
+  if (apiKey.split(',').some((key) => /\s/.test(key.trim()) || CONTROL_CHARS.test(key))) {
+    errors.apiKey ??= 'The API key cannot contain spaces or line breaks.';
   }
+  // Written back as the list reads: one URL as typed (normalised), several sorted.
+  const list = servers.ok ? formatServerList(servers.servers) : null;
 
   if (roomPrefix.length > MAX_ROOM_PREFIX_CHARS) {
     errors.roomPrefix = `The room prefix is at most ${MAX_ROOM_PREFIX_CHARS} characters.`;
@@ -49,8 +54,8 @@ export function validateSettings(input: ChatSettings): SettingsValidation {
     ok: true,
     settings: {
       userId,
-      serverUrl: server.ok ? server.url : '',
-      apiKey,
+      serverUrl: list?.urls ?? '',
+      apiKey: list?.apiKeys ?? apiKey,
       rememberApiKey: input.rememberApiKey && apiKey !== '',
       roomPrefix,
     },

@@ -2,15 +2,22 @@
 import { createContext } from 'svelte';
 import { CursorStore } from '../lib/cursor-store';
 import type { NetworkMonitor } from '../lib/network-monitor';
-import { probeWebSocket, type WebSocketConstructor } from '../lib/socket-transport';
-import { hashForRoom, roomIdFromHash, roomIdProblem, roomIdsFromStreams } from '../lib/room-names';
+import type { WebSocketConstructor } from '../lib/socket-transport';
+import {
+  hashForRoom,
+  roomIdFromHash,
+  roomIdProblem,
+  roomIdsFromStreams,
+  streamName,
+} from '../lib/room-names';
 import { FrequentEmoji } from '../lib/frequent-emoji';
 import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
-import { SynapError, SynapRest, requireServerUrl } from '../lib/synap-rest';
+import { SynapError, SynapRest } from '../lib/synap-rest';
 import { SentLog } from '../lib/sent-log';
-import { LocalRoomLink } from '../lib/room-link';
-import type { RoomNews } from '../lib/room-session';
+import type { MovedFrom, RoomNews } from '../lib/room-session';
+import { ServerConnection } from '../lib/server-connection';
+import { parseServerList, serverForRoom, type ServerEntry } from '../lib/server-list';
 import {
   DesktopNotifier,
   NotificationPreferences,
@@ -19,8 +26,7 @@ import {
   type NotifyLevel,
 } from '../lib/notifications';
 import { DraftStore } from '../lib/drafts';
-import { TabHub, type ChannelConstructor, type LocksLike } from '../lib/tab-hub';
-import { TransportPolicy } from '../lib/transport-policy';
+import type { ChannelConstructor, LocksLike } from '../lib/tab-hub';
 import { RoomState } from './room.svelte';
 import { SettingsStore, type ChatSettings } from './settings.svelte';
 
@@ -29,6 +35,8 @@ export const DEFAULT_ROOM_ID = 'general';
 /** How often the list of rooms on the server is re-read. */
 export const ROOM_LIST_REFRESH_MS = 30_000;
 const JOINED_KEY = 'synap-chat:joined:';
+/** Per room whose server changed with the server list: the server it lived on before. */
+const MOVED_KEY = 'synap-chat:moved:';
 /** Every key the app keeps in the browser starts with this. */
 const FORGET_PREFIX = 'synap-chat:';
 
@@ -96,13 +104,15 @@ export class ChatApp {
   #serverRooms = $state.raw<string[]>([]);
   #listError = $state<string | null>(null);
   #joinError = $state<string | null>(null);
-  #rest: SynapRest | null = null;
-  /** Socket or polling, for the current server's rooms. */
-  #policy: TransportPolicy | null = null;
+  /** The servers of the list, each owning the rooms placed on it (see placement.ts). */
+  #servers: ServerConnection[] = [];
+  #serverEntries: ServerEntry[] = [];
+  /** Rooms found on a server that does not own them (someone has another list): where. */
+  #misplaced = $state.raw<Record<string, string>>({});
+  /** Keys of servers dropped from the list this session, to read moved rooms' history. */
+  readonly #retiredKeys = new Map<string, string>();
   /** This user on this device, as Synap knows the reader (stable: see subscriber-id.ts). */
   #subscriberId = '';
-  /** The tabs of this browser, sharing one connection per room. */
-  #hub: TabHub | null = null;
   #visible = $state(true);
   #listTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -224,42 +234,45 @@ export class ChatApp {
     this.#start(this.settings.current, initialRoom);
   }
 
-  /** Checks the server with these settings, then saves them and (re)starts the chat. */
+  /** Checks the servers with these settings, then saves them and (re)starts the chat. */
   async connect(settings: ChatSettings, initialRoom: string | null = null): Promise<boolean> {
     this.#busy = true;
     this.#setupError = null;
-    let serverUrl: string;
-    try {
-      serverUrl = requireServerUrl(settings.serverUrl);
-    } catch (error) {
-      this.#setupError = error instanceof Error ? error.message : String(error);
+    const fail = (problem: string): boolean => {
+      this.#setupError = problem;
       this.#busy = false;
       return false;
-    }
-    const next = { ...settings, serverUrl, userId: settings.userId.trim() };
-    const rest = this.#makeRest(next);
-    try {
-      await rest.listRooms();
-    } catch (error) {
-      // A key limited to some rooms may not list them all: chatting can still work.
-      if (!(error instanceof SynapError && error.kind === 'forbidden')) {
-        this.#setupError = describeServerError(error, serverUrl);
-        this.#busy = false;
-        return false;
-      }
-    }
+    };
+    const parsed = parseServerList(settings.serverUrl, settings.apiKey);
+    if (!parsed.ok) return fail(parsed.error);
+    const next = { ...settings, userId: settings.userId.trim() };
+    // Every server must answer: a wrong address or key is named now, not found out later.
+    const problems = await Promise.all(
+      parsed.servers.map(async (server) => {
+        try {
+          await this.#makeRest(server).listRooms();
+          return null;
+        } catch (error) {
+          // A key limited to some rooms may not list them all: chatting can still work.
+          if (error instanceof SynapError && error.kind === 'forbidden') return null;
+          return describeServerError(error, server.url);
+        }
+      }),
+    );
+    const problem = problems.find((text) => text !== null);
+    if (problem) return fail(problem);
     const previous = this.settings.current;
     // Through the first-run form: the user asked to start, so they land in a room.
     const firstRunForm = !this.settings.saved;
     this.settings.save(next);
     const sameChat =
-      this.#rest !== null &&
+      this.#servers.length > 0 &&
       (['serverUrl', 'apiKey', 'userId', 'roomPrefix'] as const).every(
         (field) => previous[field] === next[field],
       );
     // Nothing that the rooms depend on changed: keep them (and their unsent messages).
     if (!sameChat) {
-      if (this.#rest !== null) this.#carryOver(previous, next);
+      if (this.#servers.length > 0) this.#carryOver(previous, next);
       // Goodbyes go out without waiting: the old server may be why the settings changed.
       void this.#stopAll('keepalive');
       this.#start(next, initialRoom ?? this.#activeId, firstRunForm);
@@ -268,6 +281,42 @@ export class ChatApp {
     this.#busy = false;
     return true;
   }
+
+  /** The servers of the list, as the status line and room details name them. */
+  get servers(): readonly string[] {
+    return this.#serverEntries.map((server) => server.url);
+  }
+
+  /** Rooms listed by a server that does not own them by the placement: id → that server. */
+  get misplaced(): Readonly<Record<string, string>> {
+    return this.#misplaced;
+  }
+
+  /** Servers whose rooms cannot reach them, with those rooms (several servers only). */
+  readonly unhealthyServers: { url: string; rooms: string[]; problem: string }[] = $derived.by(
+    () => {
+      if (this.#serverEntries.length < 2) return [];
+      const byServer = new Map<string, RoomState[]>();
+      for (const room of this.#rooms) {
+        byServer.set(room.serverUrl, [...(byServer.get(room.serverUrl) ?? []), room]);
+      }
+      const unhealthy: { url: string; rooms: string[]; problem: string }[] = [];
+      for (const [url, rooms] of byServer) {
+        const states = rooms.map((room) => room.connection);
+        const down = states.find(
+          (state) =>
+            state.kind === 'reconnecting' ||
+            state.kind === 'unauthorized' ||
+            state.kind === 'failed',
+        );
+        if (!down || states.some((state) => state.kind === 'live')) continue;
+        const problem =
+          down.kind === 'reconnecting' ? down.reason : 'message' in down ? down.message : '';
+        unhealthy.push({ url, rooms: rooms.map((room) => room.id), problem });
+      }
+      return unhealthy;
+    },
+  );
 
   /**
    * "Forget this device": says goodbye in every room, then removes everything this app keeps
@@ -299,7 +348,7 @@ export class ChatApp {
   }
 
   closeSettings(): void {
-    if (this.#rest) this.#phase = 'chat';
+    if (this.#servers.length > 0) this.#phase = 'chat';
   }
 
   join(id: string): void {
@@ -345,21 +394,40 @@ export class ChatApp {
     void this.refreshRoomList();
   }
 
+  /** Every server's rooms, as one list; a room on a server that does not own it is flagged. */
   async refreshRoomList(): Promise<void> {
-    const rest = this.#rest;
-    if (!rest) return;
-    try {
-      const streams = await rest.listRooms();
-      if (rest !== this.#rest) return;
-      this.#serverRooms = roomIdsFromStreams(this.settings.current.roomPrefix, streams);
-      this.#listError = null;
-    } catch (error) {
-      if (rest !== this.#rest) return;
-      this.#listError =
-        error instanceof SynapError && error.kind === 'forbidden'
-          ? 'This API key may not list the rooms; join a room by its name.'
-          : describeServerError(error, rest.baseUrl);
+    const servers = this.#servers;
+    if (servers.length === 0) return;
+    const { roomPrefix } = this.settings.current;
+    const answers = await Promise.all(
+      servers.map(async (server) => {
+        try {
+          const ids = roomIdsFromStreams(roomPrefix, await server.rest.listRooms());
+          return { server, ids, error: null };
+        } catch (error) {
+          const text =
+            error instanceof SynapError && error.kind === 'forbidden'
+              ? `${server.url}: this API key may not list the rooms; join a room by its name.`
+              : describeServerError(error, server.url);
+          return { server, ids: [] as string[], error: text };
+        }
+      }),
+    );
+    if (servers !== this.#servers) return;
+    const ids = new Set<string>();
+    const misplaced: Record<string, string> = {};
+    for (const answer of answers) {
+      for (const id of answer.ids) {
+        ids.add(id);
+        if (this.#serverOf(id) !== answer.server) misplaced[id] = answer.server.url;
+      }
     }
+    this.#serverRooms = [...ids].sort();
+    this.#misplaced = misplaced;
+    const errors = answers.flatMap((answer) => (answer.error ? [answer.error] : []));
+    // One server: its problem as before. Several: the others' rooms are still listed.
+    this.#listError =
+      errors.length === 0 ? null : servers.length === 1 ? (errors[0] ?? null) : errors.join(' ');
   }
 
   /** The page is hidden or shown: messages only count as read while it is seen. */
@@ -374,18 +442,20 @@ export class ChatApp {
     if (!userId) return;
     this.drafts.flush();
     for (const room of this.#rooms) void room.stop('keepalive');
-    // Another tab takes the connection over.
-    this.#hub?.stop();
+    // Another tab takes the connections over.
+    for (const server of this.#servers) server.release();
   }
 
   /** Back from the back-forward cache: pick up where pagehide stopped. */
   pageShown(): void {
-    if (this.#phase === 'chat' || this.#rest) this.#start(this.settings.current, this.#activeId);
+    if (this.#phase === 'chat' || this.#servers.length > 0) {
+      this.#start(this.settings.current, this.#activeId);
+    }
   }
 
   /** A `#/room/{id}` link was followed. */
   openHash(hash: string): void {
-    if (!this.#rest || !hash.startsWith('#/room/')) return;
+    if (this.#servers.length === 0 || !hash.startsWith('#/room/')) return;
     const id = roomIdFromHash(hash);
     if (id) this.join(id);
     // Said where the join form's problems are said; the name itself is not repeated.
@@ -397,40 +467,84 @@ export class ChatApp {
   }
 
   // --- internals ----------------------------------------------------------------------
-  #makeRest(settings: ChatSettings): SynapRest {
+  #makeRest(server: ServerEntry): SynapRest {
     return new SynapRest({
-      baseUrl: settings.serverUrl,
-      apiKey: settings.apiKey,
+      baseUrl: server.url,
+      apiKey: server.apiKey,
       // The page is (almost always) on another origin than Synap: see SynapRestOptions.
       apiKeyIn: 'query',
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
     });
   }
 
+  /** The servers of these settings; none if they are not valid (the form then shows). */
+  #entriesOf(settings: ChatSettings): ServerEntry[] {
+    const parsed = parseServerList(settings.serverUrl, settings.apiKey);
+    return parsed.ok ? parsed.servers : [];
+  }
+
+  /** The server that owns the room `id` (by its stream name: see placement.ts). */
+  #serverOf(id: string): ServerConnection | null {
+    if (this.#serverEntries.length === 0) return null;
+    const stream = streamName(this.settings.current.roomPrefix, id);
+    const { url } = serverForRoom(stream, this.#serverEntries);
+    return this.#servers.find((server) => server.url === url) ?? null;
+  }
+
   /**
-   * Only the display name changed (same server and prefix): the joined rooms and their drafts
-   * go with the new name, which would otherwise start over in the default room.
+   * The same chat under new settings: the display name changed, or servers were added to or
+   * removed from the list (one of them stays). The joined rooms and their drafts go with it,
+   * and a room whose server changed remembers where it was, to show that history first.
    */
   #carryOver(previous: ChatSettings, next: ChatSettings): void {
-    if (
-      previous.userId === next.userId ||
-      previous.serverUrl !== next.serverUrl ||
-      previous.roomPrefix !== next.roomPrefix
-    ) {
-      return;
-    }
+    const before = this.#entriesOf(previous);
+    const after = this.#entriesOf(next);
+    const shared = before.some((server) => after.some((other) => other.url === server.url));
+    if (previous.roomPrefix !== next.roomPrefix || !shared) return;
+    if (previous.userId === next.userId && previous.serverUrl === next.serverUrl) return;
     this.drafts.flush();
-    this.#options.storage.setJson(
+    const storage = this.#options.storage;
+    storage.setJson(
       this.#joinedKey(next),
       this.#rooms.map((room) => room.id),
     );
     for (const { stream } of this.#rooms) {
-      const draft = this.drafts.get(next.serverUrl, stream, previous.userId);
-      if (draft && !this.drafts.get(next.serverUrl, stream, next.userId)) {
-        this.drafts.set(next.serverUrl, stream, next.userId, draft);
+      const from = serverForRoom(stream, before);
+      const to = serverForRoom(stream, after);
+      const draft = this.drafts.get(from.url, stream, previous.userId);
+      if (draft && !this.drafts.get(to.url, stream, next.userId)) {
+        this.drafts.set(to.url, stream, next.userId, draft);
+      }
+      if (from.url === to.url) continue;
+      storage.setJson(this.#movedKey(to.url, stream), { from: from.url });
+      if (!after.some((server) => server.url === from.url)) {
+        // Not kept anywhere (keys are only stored if the user asked): for this session.
+        this.#retiredKeys.set(from.url, from.apiKey);
       }
     }
     this.drafts.flush();
+  }
+
+  #movedKey(serverUrl: string, stream: string): string {
+    return `${MOVED_KEY}${JSON.stringify([serverUrl, stream])}`;
+  }
+
+  /** Where the room lived before the server list changed, if it moved. */
+  #movedFrom(server: ServerConnection, stream: string): MovedFrom | null {
+    const stored = this.#options.storage.getJson(this.#movedKey(server.url, stream));
+    const from = (stored as { from?: unknown } | null)?.from;
+    if (typeof from !== 'string' || from === server.url) return null;
+    const apiKey =
+      this.#serverEntries.find((entry) => entry.url === from)?.apiKey ??
+      this.#retiredKeys.get(from) ??
+      '';
+    const rest = this.#makeRest({ url: from, apiKey });
+    const subscriberId = this.#subscriberId;
+    return {
+      url: from,
+      consume: (fromOffset, limit) => rest.consume(stream, subscriberId, fromOffset, limit),
+      stats: () => rest.stats(stream),
+    };
   }
 
   #joinedKey(settings: ChatSettings): string {
@@ -455,10 +569,16 @@ export class ChatApp {
 
   #start(settings: ChatSettings, initialRoom: string | null, firstRunForm = false): void {
     void this.#stopAll('none');
-    this.#rest = this.#makeRest(settings);
+    const entries = this.#entriesOf(settings);
+    if (entries.length === 0) {
+      // Stored settings no longer valid (edited by hand, say): the form says what is wrong.
+      this.#phase = 'setup';
+      return;
+    }
     this.#subscriberId = subscriberIdFor(settings.userId, deviceId(this.#options.storage));
-    this.#policy = this.#makePolicy(this.#rest);
-    this.#hub = this.#makeHub(settings, this.#rest, this.#policy);
+    this.#serverEntries = entries;
+    this.#servers = entries.map((entry) => this.#connect(entry, settings));
+    this.#misplaced = {};
     this.#phase = 'chat';
     this.#setupError = null;
     const stored = this.#loadJoined(settings);
@@ -477,29 +597,12 @@ export class ChatApp {
     this.#listTimer = setInterval(() => void this.refreshRoomList(), ROOM_LIST_REFRESH_MS);
   }
 
-  #webSocket(): WebSocketConstructor | null {
-    if (this.#options.WebSocket !== undefined) return this.#options.WebSocket;
-    return (globalThis.WebSocket as WebSocketConstructor | undefined) ?? null;
-  }
-
-  #makePolicy(rest: SynapRest): TransportPolicy {
-    const WebSocket = this.#webSocket();
-    return new TransportPolicy({
-      serverUrl: rest.baseUrl,
-      storage: this.#options.storage,
-      socketsAvailable: WebSocket !== null,
-      // Probe with the room on screen, from where it stands: nothing is replayed.
-      probe: () => {
-        const room = this.activeRoom ?? this.#rooms[0];
-        if (!WebSocket || !room) return Promise.resolve(false);
-        const url = rest.socketUrl(room.stream, this.#subscriberId, room.nextOffset ?? 0);
-        return probeWebSocket(WebSocket, url);
-      },
-    });
-  }
-
-  #makeHub(settings: ChatSettings, rest: SynapRest, policy: TransportPolicy): TabHub {
+  #connect(entry: ServerEntry, settings: ChatSettings): ServerConnection {
     const options = this.#options;
+    const WebSocket =
+      options.WebSocket !== undefined
+        ? options.WebSocket
+        : ((globalThis.WebSocket as WebSocketConstructor | undefined) ?? null);
     const locks =
       options.locks !== undefined
         ? options.locks
@@ -508,39 +611,36 @@ export class ChatApp {
       options.BroadcastChannel !== undefined
         ? options.BroadcastChannel
         : ((globalThis.BroadcastChannel as ChannelConstructor | undefined) ?? null);
-    return new TabHub({
-      scope: JSON.stringify([rest.baseUrl, settings.userId, settings.apiKey]),
+    return new ServerConnection({
+      url: entry.url,
+      apiKey: entry.apiKey,
+      userId: settings.userId,
+      subscriberId: this.#subscriberId,
+      storage: options.storage,
+      cursors: this.#cursors,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      WebSocket,
+      network: options.network ?? null,
       locks,
       BroadcastChannel: Channel,
       ...(typeof location !== 'undefined' ? { protocol: location.protocol } : {}),
-      host: (stream, { createFirst, cursor, announce }) =>
-        new LocalRoomLink({
-          rest,
-          serverUrl: rest.baseUrl,
-          stream,
-          userId: settings.userId,
-          subscriberId: this.#subscriberId,
-          cursors: this.#cursors,
-          storage: options.storage,
-          createFirst,
-          cursor,
-          announce,
-          network: options.network ?? null,
-          WebSocket: this.#webSocket(),
-          policy,
-          ...(options.livenessIntervalMs ? { livenessIntervalMs: options.livenessIntervalMs } : {}),
-        }),
+      ...(options.livenessIntervalMs ? { livenessIntervalMs: options.livenessIntervalMs } : {}),
+      // Probe with a room of this server, the one on screen if it is: nothing is replayed.
+      probeRoom: () => {
+        const mine = this.#rooms.filter((room) => room.serverUrl === entry.url);
+        const room = mine.find((candidate) => candidate.id === this.#activeId) ?? mine[0];
+        return room ? { stream: room.stream, nextOffset: room.nextOffset } : null;
+      },
     });
   }
 
   #createRoom(id: string, createFirst = false): RoomState | null {
-    const rest = this.#rest;
-    const hub = this.#hub;
-    if (!rest || !hub) return null;
+    const server = this.#serverOf(id);
+    if (!server) return null;
     const settings = this.settings.current;
     return new RoomState(id, {
-      rest,
-      serverUrl: rest.baseUrl,
+      rest: server.rest,
+      serverUrl: server.url,
       userId: settings.userId,
       subscriberId: this.#subscriberId,
       prefix: settings.roomPrefix,
@@ -548,7 +648,8 @@ export class ChatApp {
       storage: this.#options.storage,
       sentLog: this.#sentLog,
       drafts: this.drafts,
-      link: (stream) => hub.link(stream, createFirst),
+      link: (stream) => server.link(stream, createFirst),
+      movedFrom: this.#movedFrom(server, streamName(settings.roomPrefix, id)),
       onNews: (news) => {
         const room = this.#rooms.find((candidate) => candidate.id === id);
         if (room) this.#tellNews(room, news);
@@ -561,12 +662,10 @@ export class ChatApp {
     this.#listTimer = null;
     const rooms = this.#rooms;
     this.#rooms = [];
-    this.#rest = null;
     const stopping = Promise.all(rooms.map((room) => room.stop(goodbye)));
-    this.#hub?.stop();
-    this.#hub = null;
-    this.#policy?.stop();
-    this.#policy = null;
+    for (const server of this.#servers) server.stop();
+    this.#servers = [];
+    this.#serverEntries = [];
     await stopping;
   }
 }

@@ -6,7 +6,12 @@ import type { CursorStore } from '../lib/cursor-store';
 import type { DraftStore } from '../lib/drafts';
 import type { Goodbye, RoomLink } from '../lib/room-link';
 import { RoomSearch, type SearchSnapshot } from '../lib/room-search';
-import { RoomSession, type RoomNews, type RoomView } from '../lib/room-session';
+import {
+  RoomSession,
+  type MovedFrom,
+  type RoomNews,
+  type RoomView,
+} from '../lib/room-session';
 import { streamName } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
 import type { SentLog } from '../lib/sent-log';
@@ -29,12 +34,16 @@ export interface RoomDeps {
   drafts?: DraftStore;
   /** A message of someone else still unread a moment after it came (for notifications). */
   onNews?: (news: RoomNews) => void;
+  /** The server this room lived on before the server list changed (its history comes first). */
+  movedFrom?: MovedFrom | null;
   now?: () => number;
 }
 
 export class RoomState {
   readonly id: string;
   readonly stream: string;
+  /** The server the room lives on (see placement.ts). */
+  readonly serverUrl: string;
   readonly #session: RoomSession;
   readonly #deps: RoomDeps;
   #view: RoomView;
@@ -68,6 +77,7 @@ export class RoomState {
   constructor(id: string, deps: RoomDeps) {
     this.id = id;
     this.stream = streamName(deps.prefix, id);
+    this.serverUrl = deps.serverUrl;
     this.#deps = deps;
     this.#session = new RoomSession(deps.link(this.stream), { ...deps, stream: this.stream });
     this.#view = $state.raw(this.#session.view);
