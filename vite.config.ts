@@ -17,9 +17,12 @@ const STANDIN_PREFERRED_PORT = 15500;
 
 /**
  * Under `npm run dev` the app comes with the local Synap stand-in, so a fresh clone is
- * ready to chat with one command; SYNAP_URL points the dev server at a real Synap instead.
- * The stand-in starts with the dev server itself (not when tools such as svelte-check
- * merely load this config), and its address reaches the page in a meta tag.
+ * ready to chat with one command; SYNAP_URL points the dev server at a real Synap (or at a
+ * comma-separated list of them) instead. SYNAP_SERVERS=N (1-16, default 1) starts N
+ * independent stand-ins, on 15500 and the ports after it (a free port for any taken one),
+ * and the app's default server list is their URLs, comma-separated. They start with the dev
+ * server itself (not when tools such as svelte-check merely load this config), and the
+ * address or list reaches the page in a meta tag.
  */
 function embeddedStandin(): Plugin {
   let url: string | null = null;
@@ -28,14 +31,13 @@ function embeddedStandin(): Plugin {
     apply: 'serve',
     async configureServer(server) {
       if (process.env.SYNAP_URL || process.env.VITEST) return;
-      const { startSynapStandin } = await import('./test/standin/server.ts');
-      const options = { host: '127.0.0.1', testControls: true };
-      const standin = await startSynapStandin({ ...options, port: STANDIN_PREFERRED_PORT }).catch(
-        () => startSynapStandin({ ...options, port: 0 }),
-      );
-      url = standin.url;
-      server.config.logger.info(`  Synap stand-in: ${url}`);
-      server.httpServer?.once('close', () => void standin.close());
+      const { parseServerCount, startSynapStandins } = await import('./test/standin/multi.ts');
+      const count = parseServerCount(process.env.SYNAP_SERVERS, 'SYNAP_SERVERS');
+      const options = { host: '127.0.0.1', testControls: true, port: STANDIN_PREFERRED_PORT };
+      const group = await startSynapStandins(count, options, { fallbackToFreePort: true });
+      url = group.list;
+      server.config.logger.info(`  Synap stand-in${count > 1 ? 's' : ''}: ${url}`);
+      server.httpServer?.once('close', () => void group.close());
     },
     transformIndexHtml() {
       return url

@@ -1,13 +1,9 @@
 /**
  * `npm run synap [-- flags]`: run the Synap stand-in as a standalone server, for manual testing
- * and for browser tests that need it in a child process.
+ * and for browser tests that need it in a child process; `--servers N` runs N independent ones.
  */
-import {
-  startSynapStandin,
-  STANDIN_DEFAULTS,
-  type StandinOptions,
-  type SynapStandin,
-} from './server.ts';
+import { MAX_SERVERS, startSynapStandins, type StandinGroup } from './multi.ts';
+import { STANDIN_DEFAULTS, type StandinOptions } from './server.ts';
 
 const EXIT_USAGE = 2;
 
@@ -17,6 +13,10 @@ Runs a local stand-in for a Synap server's stream API (REST + WebSocket).
 
 Options:
   --port N                port to listen on; 0 picks a free one (default ${STANDIN_DEFAULTS.port})
+  --servers N             run N independent stand-ins (1-${MAX_SERVERS}, default 1), each with its
+                          own rooms, on --port and the N-1 ports after it (all free ones with
+                          --port 0), every other option applying to each; prints their URLs
+                          and a "Servers: …" line to paste into the app's Settings
   --host H                address to bind (default ${STANDIN_DEFAULTS.host})
   --max-buffer N          events kept per room (default ${STANDIN_DEFAULTS.maxBuffer})
   --max-unread-buffer N   cap while protecting unread events (default ${STANDIN_DEFAULTS.maxUnreadBuffer})
@@ -48,9 +48,13 @@ function stringFlag(flag: string, value: string | undefined): string {
   return value;
 }
 
+interface CliOptions extends StandinOptions {
+  servers?: number;
+}
+
 /** Parses argv (after the script name); `--flag=value` and `--flag value` both work. */
-function parseCliArgs(argv: readonly string[]): StandinOptions | 'help' {
-  const options: StandinOptions = {};
+function parseCliArgs(argv: readonly string[]): CliOptions | 'help' {
+  const options: CliOptions = {};
   const args = [...argv];
   while (args.length > 0) {
     const arg = args.shift() ?? '';
@@ -63,6 +67,9 @@ function parseCliArgs(argv: readonly string[]): StandinOptions | 'help' {
         return 'help';
       case '--port':
         options.port = integerFlag(flag, takeValue(), 0, 65_535);
+        break;
+      case '--servers':
+        options.servers = integerFlag(flag, takeValue(), 1, MAX_SERVERS);
         break;
       case '--host':
         options.host = stringFlag(flag, takeValue());
@@ -98,11 +105,15 @@ function parseCliArgs(argv: readonly string[]): StandinOptions | 'help' {
         throw new UsageError(`unknown option: ${arg}`);
     }
   }
+  const { port = STANDIN_DEFAULTS.port, servers = 1 } = options;
+  if (port !== 0 && port + servers - 1 > 65_535) {
+    throw new UsageError(`--servers ${servers} from --port ${port} would need ports past 65535`);
+  }
   return options;
 }
 
 async function main(): Promise<void> {
-  let parsed: StandinOptions | 'help';
+  let parsed: CliOptions | 'help';
   try {
     parsed = parseCliArgs(process.argv.slice(2));
   } catch (err) {
@@ -114,37 +125,42 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  const { servers = 1, ...options } = parsed;
 
   // Handlers go in before anything is printed: whoever reads the URL may signal at once.
-  const running: { standin?: SynapStandin; stopRequested?: boolean } = {};
+  const running: { group?: StandinGroup; stopRequested?: boolean } = {};
   const stop = () => {
     running.stopRequested = true;
-    void running.standin?.close().then(() => process.exit(0));
+    void running.group?.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  const standin = await startSynapStandin({
-    ...parsed,
+  const group = await startSynapStandins(servers, {
+    ...options,
     log: (line) => process.stdout.write(`${line}\n`),
   }).catch((err: unknown) => {
     const reason = err instanceof Error ? err.message : String(err);
     process.stderr.write(`synap stand-in: cannot start: ${reason}\n`);
     process.exit(1);
   });
-  running.standin = standin;
+  running.group = group;
   if (running.stopRequested) {
     stop();
     return;
   }
 
   const notes = [
-    parsed.apiKeys || parsed.readOnlyKeys ? 'auth required' : '',
-    parsed.websocket === 'broken' ? 'WebSocket broken' : '',
-    parsed.testControls ? 'test controls on' : '',
+    options.apiKeys || options.readOnlyKeys ? 'auth required' : '',
+    options.websocket === 'broken' ? 'WebSocket broken' : '',
+    options.testControls ? 'test controls on' : '',
   ].filter(Boolean);
   const suffix = notes.length > 0 ? ` (${notes.join(', ')})` : '';
-  process.stdout.write(`Synap stand-in listening on ${standin.url}${suffix}\n`);
+  for (const url of group.urls) {
+    process.stdout.write(`Synap stand-in listening on ${url}${suffix}\n`);
+  }
+  // Last, so that whoever waits for it knows every server is up.
+  if (servers > 1) process.stdout.write(`Servers: ${group.list}\n`);
 }
 
 void main();
