@@ -15,13 +15,18 @@ export const CHAT_EVENT = {
 
 /** A reaction longer than this (UTF-16 units) is not an emoji: the longest flags are 14. */
 export const MAX_REACTION_CHARS = 32;
-/** Whitespace, controls and direction marks: none belongs in an emoji. */
-const NOT_IN_EMOJI = /[\s\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/**
+ * Whitespace, controls, letters, direction marks and invisible characters (ZWJ aside, which
+ * joins emoji): none belongs in an emoji.
+ */
+const NOT_IN_EMOJI = /[\s\p{Cc}\p{L}\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
+/** A pictograph, a flag's letter or a keycap: every emoji has one. */
+const EMOJI_CORE = /[\p{Extended_Pictographic}\p{Regional_Indicator}\u20e3]/u;
 
 /** A reaction's emoji as shown, or null when the text cannot be one. */
 export function readEmoji(value: unknown): string | null {
   if (typeof value !== 'string' || value === '' || value.length > MAX_REACTION_CHARS) return null;
-  return NOT_IN_EMOJI.test(value) ? null : value;
+  return NOT_IN_EMOJI.test(value) || !EMOJI_CORE.test(value) ? null : value;
 }
 
 /** Longer user ids are refused as malformed: nobody's display name is that long. */
@@ -184,7 +189,10 @@ export function decodeChatEvent(event: StreamEvent): DecodeResult {
       }
       const emoji = readEmoji(payload.emoji);
       if (emoji === null) return { ok: false, reason: 'malformed', detail: 'emoji is invalid' };
-      // Anything but an explicit `add: false` adds: a bare reaction means "I react".
+      // A bare reaction means "I react"; `add` other than true or false means nothing sure.
+      if (payload.add !== undefined && typeof payload.add !== 'boolean') {
+        return { ok: false, reason: 'malformed', detail: 'add is not true or false' };
+      }
       const add = payload.add !== false;
       return { ok: true, event: { ...base, kind: 'reaction', target, emoji, add, clientId } };
     }

@@ -44,8 +44,11 @@ export const MAX_EMOJI_PER_MESSAGE = 20;
 interface Notes {
   edits: Edit[];
   deletes: Delete[];
-  /** emoji → user → the newest reaction event's offset and whether it added. */
-  reactions: Map<string, Map<string, { offset: number; add: boolean }>>;
+  /**
+   * emoji (by reactionKey) → how it was first spelt, and user → the newest reaction event's
+   * offset and whether it added.
+   */
+  reactions: Map<string, { emoji: string; users: Map<string, { offset: number; add: boolean }> }>;
 }
 
 type ChangeIntent = Exclude<OutgoingIntent, { kind: 'reply' }>;
@@ -63,6 +66,14 @@ function isChange(intent: OutgoingIntent | undefined): intent is ChangeIntent {
 function baseOf(message: ChatMessage): ChatMessage {
   const { edited, deleted: _deleted, reactions: _reactions, change: _change, ...rest } = message;
   return edited ? { ...rest, text: edited.originalText } : rest;
+}
+
+/**
+ * One emoji whether or not it carries the emoji-style selector (U+FE0F): "❤" and "❤️" are the
+ * same reaction, as other clients may send either.
+ */
+export function reactionKey(emoji: string): string {
+  return emoji.replace(/\uFE0F/g, '');
 }
 
 function keepNewest<T extends { offset: number }>(list: T[], item: T): void {
@@ -114,11 +125,12 @@ export class MessageFold {
         keepNewest(notes.deletes, annotation);
         break;
       case 'reaction': {
-        let users = notes.reactions.get(annotation.emoji);
+        const key = reactionKey(annotation.emoji);
+        let users = notes.reactions.get(key)?.users;
         if (!users) {
           if (notes.reactions.size >= MAX_EMOJI_PER_MESSAGE) return;
           users = new Map();
-          notes.reactions.set(annotation.emoji, users);
+          notes.reactions.set(key, { emoji: annotation.emoji, users });
         }
         const previous = users.get(annotation.userId);
         if (!previous || previous.offset < annotation.offset) {
@@ -234,7 +246,7 @@ export class MessageFold {
       reaction.users.forEach((userId, index) =>
         users.set(userId, { offset: index - 1e6, add: true }),
       );
-      notes.reactions.set(reaction.emoji, users);
+      notes.reactions.set(reactionKey(reaction.emoji), { emoji: reaction.emoji, users });
     }
   }
 
@@ -280,22 +292,23 @@ export class MessageFold {
   }
 
   #reactions(notes: Notes | undefined, local: LocalChange[] | undefined): Reaction[] {
-    const byEmoji = new Map<string, Map<string, number>>();
-    for (const [emoji, users] of notes?.reactions ?? []) {
+    const byEmoji = new Map<string, { emoji: string; users: Map<string, number> }>();
+    for (const [key, { emoji, users }] of notes?.reactions ?? []) {
       const current = new Map<string, number>();
       for (const [userId, { offset, add }] of users) if (add) current.set(userId, offset);
-      byEmoji.set(emoji, current);
+      byEmoji.set(key, { emoji, users: current });
     }
     // Own reactions on their way count as made, newest of all.
     for (const { item, intent } of local ?? []) {
       if (intent.kind !== 'reaction') continue;
-      const users = byEmoji.get(item.text) ?? new Map<string, number>();
-      if (intent.add) users.set(this.#userId, Infinity);
-      else users.delete(this.#userId);
-      byEmoji.set(item.text, users);
+      const key = reactionKey(item.text);
+      const entry = byEmoji.get(key) ?? { emoji: item.text, users: new Map<string, number>() };
+      if (intent.add) entry.users.set(this.#userId, Infinity);
+      else entry.users.delete(this.#userId);
+      byEmoji.set(key, entry);
     }
     const reactions: { reaction: Reaction; first: number }[] = [];
-    for (const [emoji, users] of byEmoji) {
+    for (const { emoji, users } of byEmoji.values()) {
       if (users.size === 0) continue;
       const ordered = [...users].sort((a, b) => a[1] - b[1]);
       reactions.push({

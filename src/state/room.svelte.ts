@@ -6,12 +6,7 @@ import type { CursorStore } from '../lib/cursor-store';
 import type { DraftStore } from '../lib/drafts';
 import type { Goodbye, RoomLink } from '../lib/room-link';
 import { RoomSearch, type SearchSnapshot } from '../lib/room-search';
-import {
-  RoomSession,
-  type MovedFrom,
-  type RoomNews,
-  type RoomView,
-} from '../lib/room-session';
+import { RoomSession, type MovedFrom, type RoomNews, type RoomView } from '../lib/room-session';
 import { streamName } from '../lib/room-names';
 import type { SafeStorage } from '../lib/safe-storage';
 import type { SentLog } from '../lib/sent-log';
@@ -68,7 +63,7 @@ export class RoomState {
   /** Replying to or editing a message; null: writing a new one. */
   composing = $state.raw<ComposerMode | null>(null);
   /** The message to bring into view (a reply's quote, a search result), once loaded. */
-  jump = $state.raw<{ offset: number; seq: number } | null>(null);
+  jump = $state.raw<{ offset: number; seq: number; focus: boolean } | null>(null);
   /** "Search this room" is open, and where its search stands. */
   searchOpen = $state(false);
   search: SearchSnapshot;
@@ -164,10 +159,13 @@ export class RoomState {
     this.#search.stop();
   }
 
-  /** Shows the message at `offset`, reading history back to it if needed. */
-  async jumpTo(offset: number): Promise<void> {
+  /**
+   * Shows the message at `offset`, reading history back to it if needed; `focus`: the keyboard
+   * focus goes to it (from a reply's quote; a search keeps it in its results).
+   */
+  async jumpTo(offset: number, focus = true): Promise<void> {
     if (await this.#session.reveal(offset)) {
-      this.jump = { offset, seq: (this.jump?.seq ?? 0) + 1 };
+      this.jump = { offset, seq: (this.jump?.seq ?? 0) + 1, focus };
     }
   }
 

@@ -97,7 +97,7 @@ describe('several servers', { timeout: 30_000 }, () => {
     const urls = servers.slice(0, 3).map((server) => server.url);
     const prefix = freshPrefix();
     const rooms = roomsOnEach(urls, prefix);
-    const [[ownerA, idA], [ownerB]] = [...rooms];
+    const [[ownerA, idA], [ownerB]] = [...rooms] as [[string, string], [string, string]];
     // Someone with another list created idA on B's server too.
     for (const url of [ownerA, ownerB]) {
       await new SynapRest({ baseUrl: url }).createRoom(`${prefix}${idA}`);

@@ -219,9 +219,11 @@ describe('replies, edits, deletes and reactions', () => {
     });
   });
 
-  it('reads a reaction without `add` as added', () => {
+  it('reads a reaction without `add` as added, and one whose `add` is not true or false as malformed', () => {
     const event = stream('reaction', { user_id: 'b', target: 1, emoji: '🎉' }, 5);
     expect(decoded(event)).toMatchObject({ add: true });
+    const unsure = stream('reaction', { user_id: 'b', target: 1, emoji: '🎉', add: 'false' }, 5);
+    expect(decodeChatEvent(unsure)).toMatchObject({ ok: false, reason: 'malformed' });
   });
 
   it.each([
@@ -246,13 +248,17 @@ describe('replies, edits, deletes and reactions', () => {
     ['spaces', 'a b'],
     ['a direction override', '\u202e👍'],
     ['a control character', '\u0007'],
+    ['a zero-width space', '\u200b'],
+    ['combining accents alone', '\u0301'.repeat(16)],
+    ['letters', 'W'.repeat(20)],
+    ['a letter beside an emoji', 'a👍'],
   ])('skips a reaction with %s as malformed', (_what, emoji) => {
     const event = stream('reaction', { user_id: 'b', target: 1, emoji }, 7);
     expect(decodeChatEvent(event)).toMatchObject({ ok: false, reason: 'malformed' });
   });
 
   it('keeps flags and joined emoji (ZWJ sequences) as one reaction', () => {
-    for (const emoji of ['🇫🇷', '👩‍👩‍👧', '❤️', '🏴󠁧󠁢󠁳󠁣󠁴󠁿']) {
+    for (const emoji of ['🇫🇷', '👩‍👩‍👧', '❤️', '❤', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '#️⃣', '👍🏽']) {
       expect(decoded(stream('reaction', { user_id: 'b', target: 1, emoji }, 7))).toMatchObject({
         emoji,
       });

@@ -127,6 +127,17 @@ describe('MessageFold', () => {
     ]);
   });
 
+  it('counts an emoji with and without the emoji-style selector as one reaction, spelt as first seen', () => {
+    const { fold, shown } = setup('me');
+    fold.addMessage(message(1));
+    fold.annotate(react(2, 1, 'carol', '❤️'));
+    fold.annotate(react(3, 1, 'dave', '❤'));
+    fold.setPending([pending('c1', '❤', { kind: 'reaction', target: 1, add: true })]);
+    expect(shown(1).reactions).toEqual([
+      { emoji: '❤️', users: ['carol', 'dave', 'me'], mine: true },
+    ]);
+  });
+
   it('drops an emoji nobody reacts with any more', () => {
     const { fold, shown } = setup();
     fold.addMessage(message(1));
