@@ -18,9 +18,10 @@ import type { ChatMessage, PendingChange, Reaction, ReplyQuote } from './chat-mo
 import type { OutgoingMessage } from './outbox';
 import type { TimelineModel } from './timeline-model';
 
+/** What the fold needs of an edit, delete or reaction (a decoded ChatEvent of theirs is one). */
 export type Annotation =
-  | { kind: 'edit'; offset: number; target: number; userId: string; text: string; atMs: number }
-  | { kind: 'delete'; offset: number; target: number; userId: string; atMs: number }
+  | { kind: 'edit'; offset: number; target: number; userId: string; text: string; sentAtMs: number }
+  | { kind: 'delete'; offset: number; target: number; userId: string; sentAtMs: number }
   | {
       kind: 'reaction';
       offset: number;
@@ -33,6 +34,25 @@ export type Annotation =
 type Edit = Extract<Annotation, { kind: 'edit' }>;
 type Delete = Extract<Annotation, { kind: 'delete' }>;
 type StoredMessage = ChatMessage & { offset: number };
+
+/** An own edit, delete or reaction stored at `offset`, as if its event had been read. */
+export function annotationOfOutgoing(
+  item: OutgoingMessage,
+  offset: number,
+  userId: string,
+): Annotation | null {
+  const intent = item.intent;
+  if (!intent || intent.kind === 'reply') return null;
+  const base = { offset, target: intent.target, userId };
+  switch (intent.kind) {
+    case 'edit':
+      return { ...base, kind: 'edit', text: item.text, sentAtMs: item.createdAtMs };
+    case 'delete':
+      return { ...base, kind: 'delete', sentAtMs: item.createdAtMs };
+    case 'reaction':
+      return { ...base, kind: 'reaction', emoji: item.text, add: intent.add };
+  }
+}
 
 /** Targets remembered at most; beyond it the oldest go (they are the likeliest lost). */
 export const MAX_ANNOTATED_TARGETS = 20_000;
@@ -238,8 +258,10 @@ export class MessageFold {
     if ((!edited && !deleted && !reactions) || this.#notes.has(message.offset)) return;
     const notes = this.#notesOf(message.offset);
     const base = { offset: -1, target: message.offset, userId: message.userId };
-    if (edited) notes.edits.push({ ...base, kind: 'edit', text: message.text, atMs: edited.atMs });
-    if (deleted) notes.deletes.push({ ...base, kind: 'delete', atMs: deleted.atMs });
+    if (edited) {
+      notes.edits.push({ ...base, kind: 'edit', text: message.text, sentAtMs: edited.atMs });
+    }
+    if (deleted) notes.deletes.push({ ...base, kind: 'delete', sentAtMs: deleted.atMs });
     for (const reaction of reactions ?? []) {
       const users = new Map<string, { offset: number; add: boolean }>();
       // Kept in the order shown, all before any real event.
@@ -262,9 +284,9 @@ export class MessageFold {
 
     let edit: { text: string; atMs: number } | null = null;
     for (const candidate of notes?.edits ?? []) {
-      if (candidate.userId === author) edit = candidate;
+      if (candidate.userId === author) edit = { text: candidate.text, atMs: candidate.sentAtMs };
     }
-    let deletedAtMs = notes?.deletes.find((candidate) => candidate.userId === author)?.atMs;
+    let deletedAtMs = notes?.deletes.find((candidate) => candidate.userId === author)?.sentAtMs;
     let change: PendingChange | undefined;
     for (const { item, intent } of local ?? []) {
       if (intent.kind === 'edit' && mine) edit = { text: item.text, atMs: item.createdAtMs };

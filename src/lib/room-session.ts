@@ -12,7 +12,8 @@ import { CoalescedWrite } from './coalesced-write';
 import type { CursorStore, RoomCursor } from './cursor-store';
 import { LookalikeNames } from './display-names';
 import { mentions } from './mentions';
-import { MessageFold, type Annotation } from './message-fold';
+import { MOVE_LINE_OFFSET, readMovedHistory, shifted, type MovedFrom } from './moved-history';
+import { annotationOfOutgoing, MessageFold } from './message-fold';
 import { loadHistory } from './history';
 import type { OutgoingMessage } from './outbox';
 import { PresenceTracker } from './presence-tracker';
@@ -22,13 +23,7 @@ import { RoomNotices, type RoomNotice } from './room-notices';
 import type { SafeStorage } from './safe-storage';
 import type { SentLog } from './sent-log';
 import type { SearchSource } from './room-search';
-import {
-  SynapError,
-  type ConsumeResult,
-  type RoomStats,
-  type StreamEvent,
-  type SynapRest,
-} from './synap-rest';
+import { SynapError, type RoomStats, type StreamEvent, type SynapRest } from './synap-rest';
 import { TimelineModel } from './timeline-model';
 import { readTail, tailOf } from './timeline-tail';
 import { TypingTracker } from './typing-tracker';
@@ -99,16 +94,6 @@ export interface RoomSessionOptions {
   now?: () => number;
 }
 
-/** Where a moved room's earlier history is read from (see RoomSessionOptions.movedFrom). */
-export interface MovedFrom {
-  url: string;
-  consume: (fromOffset: number, limit: number) => Promise<ConsumeResult>;
-  stats: () => Promise<RoomStats>;
-}
-
-/** Messages read back from a moved room's previous server, at most. */
-export const MOVED_HISTORY_MESSAGES = 200;
-
 /** A message worth telling the user about (see RoomSessionOptions.onNews). */
 export interface RoomNews {
   offset: number;
@@ -118,14 +103,6 @@ export interface RoomNews {
 }
 
 type Source = 'history' | 'replay' | 'live';
-
-/** The event with its offset, and the offsets it refers to, moved by `shift`. */
-function shifted(event: ChatEvent, shift: number): ChatEvent {
-  const moved = { ...event, offset: event.offset + shift };
-  if ('target' in moved) moved.target += shift;
-  if (moved.kind === 'message' && moved.replyTo !== null) moved.replyTo += shift;
-  return moved;
-}
 
 function isMessageEvent(event: StreamEvent): boolean {
   return event.event === 'message';
@@ -429,25 +406,14 @@ export class RoomSession {
     this.#publish();
     const generation = this.#generation;
     try {
-      const stats = await moved.stats();
-      const end = stats.messageCount > 0 ? stats.maxOffset + 1 : stats.minOffset;
-      const page = await loadHistory({
-        consume: (from, limit) => moved.consume(from, limit),
-        beforeOffset: end,
-        earliestOffset: stats.minOffset,
-        minMessages: MOVED_HISTORY_MESSAGES,
-        maxEvents: MAX_HISTORY_SCAN_EVENTS,
-        countsAsMessage: isMessageEvent,
-        trimToMinMessages: true,
-      });
+      const { events, shift, malformed } = await readMovedHistory(moved, MAX_HISTORY_SCAN_EVENTS);
       if (this.#stopped || generation !== this.#generation) return;
-      // Its offsets, shifted below this server's: -1 is the move, its last event -2.
-      const shift = -end - 1;
-      for (const event of page.events) this.#apply(event, 'history', shift);
+      this.#malformed += malformed;
+      for (const event of events) this.#apply(event, 'history', shift);
       this.#model.addSystem({
         type: 'system',
         key: 'moved',
-        offset: -1,
+        offset: MOVE_LINE_OFFSET,
         kind: 'moved',
         userId: moved.url,
         atMs: this.#now(),
@@ -717,7 +683,8 @@ export class RoomSession {
       }
       if (first) this.#historyReady = true;
       // This server's history is all shown: the previous server's goes before it.
-      if (page.reachedStart && this.#moved === 'pending') queueMicrotask(() => void this.loadOlder());
+      if (page.reachedStart && this.#moved === 'pending')
+        queueMicrotask(() => void this.loadOlder());
     } catch (error) {
       this.#historyError =
         error instanceof SynapError ? error.message : 'Could not load earlier messages';
@@ -780,21 +747,9 @@ export class RoomSession {
 
   #annotate(event: Extract<ChatEvent, { kind: 'edit' | 'delete' | 'reaction' }>, source: Source) {
     if (source === 'live') this.#presence.activity(event.userId, this.#now());
-    const { offset, target, userId } = event;
-    const base = { offset, target, userId };
-    switch (event.kind) {
-      case 'edit':
-        this.#fold.annotate({ ...base, kind: 'edit', text: event.text, atMs: event.sentAtMs });
-        break;
-      case 'delete':
-        this.#fold.annotate({ ...base, kind: 'delete', atMs: event.sentAtMs });
-        break;
-      case 'reaction':
-        this.#fold.annotate({ ...base, kind: 'reaction', emoji: event.emoji, add: event.add });
-        break;
-    }
+    this.#fold.annotate(event);
     // Its echo settles a change whose publish answer was lost.
-    if (event.clientId && this.#sentFromHere(userId, event.clientId)) {
+    if (event.clientId && this.#sentFromHere(event.userId, event.clientId)) {
       this.#link.confirm(event.clientId);
     }
   }
@@ -859,7 +814,7 @@ export class RoomSession {
 
   /** A message sent from this page was stored: it takes its place now; its echo is a duplicate. */
   #addStored(message: OutgoingMessage, offset: number): void {
-    const annotation = this.#annotationOf(message, offset);
+    const annotation = annotationOfOutgoing(message, offset, this.#options.userId);
     if (annotation) {
       this.#fold.annotate(annotation);
       this.#flush();
@@ -880,21 +835,6 @@ export class RoomSession {
     });
     // In the same turn as the outbox lets go of it: the row changes in place, never blinks.
     this.#flush();
-  }
-
-  /** An own edit, delete or reaction stored at `offset`, as if its event had been read. */
-  #annotationOf(item: OutgoingMessage, offset: number): Annotation | null {
-    const intent = item.intent;
-    if (!intent || intent.kind === 'reply') return null;
-    const base = { offset, target: intent.target, userId: this.#options.userId };
-    switch (intent.kind) {
-      case 'edit':
-        return { ...base, kind: 'edit', text: item.text, atMs: item.createdAtMs };
-      case 'delete':
-        return { ...base, kind: 'delete', atMs: item.createdAtMs };
-      case 'reaction':
-        return { ...base, kind: 'reaction', emoji: item.text, add: intent.add };
-    }
   }
 
   /** Anyone can use any name: "You" only for what this device can tell it sent. */

@@ -15,9 +15,11 @@ import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
 import { SynapError, SynapRest } from '../lib/synap-rest';
 import { SentLog } from '../lib/sent-log';
-import type { MovedFrom, RoomNews } from '../lib/room-session';
+import type { MovedFrom } from '../lib/moved-history';
+import type { RoomNews } from '../lib/room-session';
 import { ServerConnection } from '../lib/server-connection';
 import { parseServerList, serverForRoom, type ServerEntry } from '../lib/server-list';
+import { mergeRoomLists, unhealthyServers, type UnhealthyServer } from '../lib/server-rooms';
 import {
   DesktopNotifier,
   NotificationPreferences,
@@ -110,7 +112,7 @@ export class ChatApp {
   /** Rooms found on a server that does not own them (someone has another list): where. */
   #misplaced = $state.raw<Record<string, string>>({});
   /** Keys of servers dropped from the list this session, to read moved rooms' history. */
-  readonly #retiredKeys = new Map<string, string>();
+  readonly #retiredKeys: Record<string, string> = {};
   /** This user on this device, as Synap knows the reader (stable: see subscriber-id.ts). */
   #subscriberId = '';
   #visible = $state(true);
@@ -293,29 +295,8 @@ export class ChatApp {
   }
 
   /** Servers whose rooms cannot reach them, with those rooms (several servers only). */
-  readonly unhealthyServers: { url: string; rooms: string[]; problem: string }[] = $derived.by(
-    () => {
-      if (this.#serverEntries.length < 2) return [];
-      const byServer = new Map<string, RoomState[]>();
-      for (const room of this.#rooms) {
-        byServer.set(room.serverUrl, [...(byServer.get(room.serverUrl) ?? []), room]);
-      }
-      const unhealthy: { url: string; rooms: string[]; problem: string }[] = [];
-      for (const [url, rooms] of byServer) {
-        const states = rooms.map((room) => room.connection);
-        const down = states.find(
-          (state) =>
-            state.kind === 'reconnecting' ||
-            state.kind === 'unauthorized' ||
-            state.kind === 'failed',
-        );
-        if (!down || states.some((state) => state.kind === 'live')) continue;
-        const problem =
-          down.kind === 'reconnecting' ? down.reason : 'message' in down ? down.message : '';
-        unhealthy.push({ url, rooms: rooms.map((room) => room.id), problem });
-      }
-      return unhealthy;
-    },
+  readonly unhealthyServers: UnhealthyServer[] = $derived(
+    this.#serverEntries.length < 2 ? [] : unhealthyServers(this.#rooms),
   );
 
   /**
@@ -403,27 +384,20 @@ export class ChatApp {
       servers.map(async (server) => {
         try {
           const ids = roomIdsFromStreams(roomPrefix, await server.rest.listRooms());
-          return { server, ids, error: null };
+          return { url: server.url, ids, error: null };
         } catch (error) {
           const text =
             error instanceof SynapError && error.kind === 'forbidden'
               ? `${server.url}: this API key may not list the rooms; join a room by its name.`
               : describeServerError(error, server.url);
-          return { server, ids: [] as string[], error: text };
+          return { url: server.url, ids: [] as string[], error: text };
         }
       }),
     );
     if (servers !== this.#servers) return;
-    const ids = new Set<string>();
-    const misplaced: Record<string, string> = {};
-    for (const answer of answers) {
-      for (const id of answer.ids) {
-        ids.add(id);
-        if (this.#serverOf(id) !== answer.server) misplaced[id] = answer.server.url;
-      }
-    }
-    this.#serverRooms = [...ids].sort();
-    this.#misplaced = misplaced;
+    const merged = mergeRoomLists(answers, (id) => this.#serverOf(id)?.url ?? null);
+    this.#serverRooms = merged.ids;
+    this.#misplaced = merged.misplaced;
     const errors = answers.flatMap((answer) => (answer.error ? [answer.error] : []));
     // One server: its problem as before. Several: the others' rooms are still listed.
     this.#listError =
@@ -519,7 +493,7 @@ export class ChatApp {
       storage.setJson(this.#movedKey(to.url, stream), { from: from.url });
       if (!after.some((server) => server.url === from.url)) {
         // Not kept anywhere (keys are only stored if the user asked): for this session.
-        this.#retiredKeys.set(from.url, from.apiKey);
+        this.#retiredKeys[from.url] = from.apiKey;
       }
     }
     this.drafts.flush();
@@ -536,7 +510,7 @@ export class ChatApp {
     if (typeof from !== 'string' || from === server.url) return null;
     const apiKey =
       this.#serverEntries.find((entry) => entry.url === from)?.apiKey ??
-      this.#retiredKeys.get(from) ??
+      this.#retiredKeys[from] ??
       '';
     const rest = this.#makeRest({ url: from, apiKey });
     const subscriberId = this.#subscriberId;

@@ -33,14 +33,14 @@ const edit = (offset: number, target: number, text: string, userId = 'bob'): Ann
   target,
   userId,
   text,
-  atMs: offset * 1_000,
+  sentAtMs: offset * 1_000,
 });
 const remove = (offset: number, target: number, userId = 'bob'): Annotation => ({
   kind: 'delete',
   offset,
   target,
   userId,
-  atMs: offset * 1_000,
+  sentAtMs: offset * 1_000,
 });
 const react = (offset: number, target: number, userId: string, emoji = '👍', add = true) =>
   ({ kind: 'reaction', offset, target, userId, emoji, add }) as Annotation;
