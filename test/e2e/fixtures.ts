@@ -414,3 +414,74 @@ export async function publishedMessages(
     .filter((event) => event.event === 'message')
     .map((event) => seedDecodeRestEvent(event) as { user_id: unknown; message: unknown });
 }
+
+// --- several private stand-ins ----------------------------------------------------------------
+// For the tests of rooms spread over several servers (servers.spec.ts): each stand-in can be
+// stopped and restarted (empty) on its own, like `privateSynap`.
+
+export interface PrivateSynaps {
+  /** Starts `count` private stand-ins of this test's mode, all stopped after the test. */
+  start(count: number): Promise<PrivateSynap[]>;
+}
+
+/** One private stand-in, as the `privateSynap` fixture gives it, plus a way to end it. */
+async function startPrivateSynap(
+  mode: SynapMode,
+): Promise<{ synap: PrivateSynap; close: () => Promise<void> }> {
+  const options = {
+    host: '127.0.0.1',
+    testControls: true,
+    websocket: mode === 'polling' ? ('broken' as const) : ('working' as const),
+  };
+  let standin: SynapStandin | null = await startSynapStandin({ ...options, port: 0 });
+  const { url, port } = standin;
+  const post = async (name: string, body?: unknown) => {
+    const response = await fetch(`${url}/__standin/${name}`, {
+      method: 'POST',
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`/__standin/${name}: ${response.status}`);
+  };
+  const synap: PrivateSynap = {
+    url,
+    control: (name) => post(name),
+    stall: (on) => post('stall', { on }),
+    async stop() {
+      await standin?.close();
+      standin = null;
+    },
+    async restart() {
+      await standin?.close();
+      standin = await startSynapStandin({ ...options, port });
+    },
+  };
+  const close = async () => {
+    await standin?.close();
+    standin = null;
+  };
+  return { synap, close };
+}
+
+/** `test` plus `privateSynaps`: any number of private stand-ins of the test's mode. */
+export const multiServerTest = test.extend<{ privateSynaps: PrivateSynaps }>({
+  privateSynaps: async ({ synapMode }, use) => {
+    const closers: Array<() => Promise<void>> = [];
+    await use({
+      async start(count) {
+        const started = await Promise.all(
+          Array.from({ length: count }, () => startPrivateSynap(synapMode)),
+        );
+        closers.push(...started.map((one) => one.close));
+        return started.map((one) => one.synap);
+      },
+    });
+    await Promise.all(closers.map((close) => close()));
+  },
+});
+
+/** The streams a server lists (GET /stream/list). */
+export async function listStreams(server: string): Promise<string[]> {
+  const answer = (await rest('GET', `${server}/stream/list`)) as { rooms: string[] };
+  return answer.rooms;
+}
