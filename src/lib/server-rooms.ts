@@ -36,7 +36,13 @@ export interface UnhealthyServer {
   problem: string;
 }
 
-/** Servers none of whose rooms is live, and one at least is retrying or refused. */
+/**
+ * A room's first retries are not an outage: a server whose WebSocket upgrades fail (Synap
+ * 1.3.1) answers over REST, and its rooms switch to polling after 3 failed upgrades.
+ */
+export const OUTAGE_AFTER_ATTEMPTS = 4;
+
+/** Servers none of whose rooms is live, and one at least refused or retried a while. */
 export function unhealthyServers(
   rooms: readonly { id: string; serverUrl: string; connection: FeedState }[],
 ): UnhealthyServer[] {
@@ -49,7 +55,9 @@ export function unhealthyServers(
     if (states.some((state) => state.kind === 'live')) continue;
     const down = states.find(
       (state) =>
-        state.kind === 'reconnecting' || state.kind === 'unauthorized' || state.kind === 'failed',
+        (state.kind === 'reconnecting' && state.attempt >= OUTAGE_AFTER_ATTEMPTS) ||
+        state.kind === 'unauthorized' ||
+        state.kind === 'failed',
     );
     if (!down) continue;
     const problem = down.kind === 'reconnecting' ? down.reason : down.message;

@@ -71,7 +71,7 @@ async function openRoom(page: Page, id: string): Promise<void> {
 }
 
 const outageLines = (page: Page) =>
-  page.getByRole('status').filter({ hasText: 'is not answering' });
+  page.getByRole('alert').filter({ hasText: 'is not answering' });
 
 const OUTAGE =
   /^(\S+) is not answering \((.+)\): the (rooms?) (#.+?) (waits?) for it\. Rooms on the other servers work as usual\.$/;

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { FeedState } from '../../src/lib/room-feed';
-import { mergeRoomLists, unhealthyServers } from '../../src/lib/server-rooms';
+import {
+  mergeRoomLists,
+  OUTAGE_AFTER_ATTEMPTS,
+  unhealthyServers,
+} from '../../src/lib/server-rooms';
 
 const live: FeedState = { kind: 'live', transport: 'websocket', reason: null };
 const retrying: FeedState = {
   kind: 'reconnecting',
-  attempt: 2,
+  attempt: OUTAGE_AFTER_ATTEMPTS,
   delayMs: 1_000,
   retryAtMs: 0,
   reason: 'the server does not answer',
@@ -39,10 +43,11 @@ describe('unhealthyServers', () => {
     ]);
   });
 
-  it('says nothing of servers still connecting or offline with the whole network', () => {
+  it('says nothing of servers still connecting, trying their first upgrades, or offline with the whole network', () => {
     const rooms = [
       { id: 'a', serverUrl: 'http://one', connection: { kind: 'connecting' } as FeedState },
       { id: 'b', serverUrl: 'http://two', connection: { kind: 'offline' } as FeedState },
+      { id: 'c', serverUrl: 'http://three', connection: { ...retrying, attempt: 2 } },
     ];
     expect(unhealthyServers(rooms)).toEqual([]);
   });
