@@ -70,8 +70,7 @@ async function openRoom(page: Page, id: string): Promise<void> {
   await expect(page).toHaveURL(new RegExp(`#/room/${id}$`));
 }
 
-const outageLines = (page: Page) =>
-  page.getByRole('alert').filter({ hasText: 'is not answering' });
+const outageLines = (page: Page) => page.getByRole('alert').filter({ hasText: 'is not answering' });
 
 const OUTAGE =
   /^(\S+) is not answering \((.+)\): the (rooms?) (#.+?) (waits?) for it\. Rooms on the other servers work as usual\.$/;
