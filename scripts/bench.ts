@@ -20,8 +20,9 @@
 // in well under a minute, so the bench cannot rot; its figures are not meaningful and go to
 // test-results/bench-smoke.json instead. `--profile` adds CPU profiles of the heavy page
 // figures (their figures then pay for the sampling). `--only scale` runs just the
-// 100,000-message room (build, one stand-in, one page): its figures go to
-// test-results/bench-only.json, never to the reference results.
+// 100,000-message room (build, one stand-in, one page), `--only servers` just the rooms on 1
+// and on 3 servers: their figures go to test-results/bench-only.json, never to the reference
+// results.
 import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { startSynapStandin } from '../test/standin/server';
@@ -37,6 +38,7 @@ import {
   type PageBench,
 } from './bench/page-figures';
 import { Profiler, profileText } from './bench/profile';
+import { SERVER_SIZES, SERVER_SMOKE_SIZES, serverFigures } from './bench/servers-figures';
 import { tabFigures } from './bench/tab-figures';
 import { Figures, met, table, writeResults } from './bench/report';
 import { SOCKET_SIZES, SOCKET_SMOKE_SIZES, socketFigures } from './bench/socket-figures';
@@ -48,7 +50,7 @@ import {
 
 const smoke = process.argv.includes('--smoke') || process.env.BENCH_SMOKE === '1';
 const profiling = process.argv.includes('--profile');
-const ONLY_GROUPS = ['scale'] as const;
+const ONLY_GROUPS = ['scale', 'servers'] as const;
 type OnlyGroup = (typeof ONLY_GROUPS)[number];
 const onlyArgument = process.argv.indexOf('--only');
 const only = onlyArgument >= 0 ? (process.argv[onlyArgument + 1] ?? '') : null;
@@ -56,7 +58,6 @@ if (only !== null && !ONLY_GROUPS.includes(only as OnlyGroup)) {
   console.error(`--only takes one of: ${ONLY_GROUPS.join(', ')}`);
   process.exit(2);
 }
-const onlyScale = only === 'scale';
 // A profiled or partial run's figures never replace the reference results.
 const RESULTS_FILE = smoke
   ? 'test-results/bench-smoke.json'
@@ -81,6 +82,7 @@ const parts = {
   pollingPage: new Figures(),
   rates: new Figures(),
   tabs: new Figures(),
+  servers: new Figures(),
 };
 let profiler: Profiler | null = null;
 const cleanup = new Cleanup();
@@ -150,14 +152,19 @@ const watchdog = setTimeout(
 process.once('SIGINT', () => void finish('interrupted'));
 process.once('SIGTERM', () => void finish('terminated'));
 
-/** `--only scale`: the build and the 100,000-message room, nothing else. */
-async function scaleOnly(): Promise<void> {
+/** `--only scale` or `--only servers`: the build and that group, nothing else. */
+async function onlyGroup(): Promise<void> {
   const build = await buildApp();
   cleanup.add('build directory', () => build.remove());
   const app = await serveApp(build.html);
   cleanup.add('app server', () => app.close());
   const browser = await launchChromium(cleanup);
   chromiumVersion = browser.version();
+  if (only === 'servers') {
+    const env = { browser, appUrl: app.url, cleanup, figures: parts.servers, problems };
+    await attempt('servers', () => serverFigures(env, smoke ? SERVER_SMOKE_SIZES : SERVER_SIZES));
+    return;
+  }
   if (profiling) profiler = new Profiler(app.url, build.html.toString('utf8'), build.sourceMap);
   await attempt('page figures (WebSocket)', () =>
     socketPageFigures({
@@ -174,8 +181,8 @@ async function scaleOnly(): Promise<void> {
 }
 
 try {
-  if (onlyScale) {
-    await scaleOnly();
+  if (only !== null) {
+    await onlyGroup();
     await finish();
   }
   // The WebSocket-mode figures first, on a quiet machine; a smoke run builds meanwhile.
@@ -232,8 +239,12 @@ try {
   const pollingLatency = () => attempt('page latency figures', () => latencyFigures(env));
   // The request-rate windows (about 2 minutes of a mostly idle page, counted at a stand-in of
   // their own) run beside the page figures; those run one after the other, each with a
-  // stand-in of its own. A smoke run runs everything at once.
+  // stand-in of its own. The rooms on 1 and 3 servers (mostly idle pages too, on stand-ins of
+  // their own) run beside both. A smoke run runs everything at once.
   await Promise.all([
+    attempt('servers', () =>
+      serverFigures({ ...env, figures: parts.servers }, smoke ? SERVER_SMOKE_SIZES : SERVER_SIZES),
+    ),
     attempt('page request rates', () => rateFigures({ ...env, figures: parts.rates })).then(() =>
       attempt('tabs', () => tabFigures({ ...env, figures: parts.tabs })),
     ),
