@@ -54,7 +54,7 @@ export function unhealthyServers(
     const states = own.map((room) => room.connection);
     if (states.some((state) => state.kind === 'live')) continue;
     const down = states.find(
-      (state) =>
+      (state): state is Extract<FeedState, { kind: 'reconnecting' | 'unauthorized' | 'failed' }> =>
         (state.kind === 'reconnecting' && state.attempt >= OUTAGE_AFTER_ATTEMPTS) ||
         state.kind === 'unauthorized' ||
         state.kind === 'failed',

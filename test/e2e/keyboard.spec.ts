@@ -59,7 +59,7 @@ test('drafts: each room keeps its unsent text across switches, Settings and a re
   await expect(composer(page)).toHaveValue('');
 });
 
-test('keyboard: Alt+↑/↓ between rooms, Ctrl+K switcher, ↑ recalls, Esc and "?" @core', async ({
+test('keyboard: Alt+↑/↓ between rooms, Ctrl+K switcher, ↑ edits, Esc and "?" @core', async ({
   users,
 }) => {
   const alice = await users.start('Alice');
@@ -80,14 +80,18 @@ test('keyboard: Alt+↑/↓ between rooms, Ctrl+K switcher, ↑ recalls, Esc and
   await expect(timeline(page, 'general')).toBeVisible();
   await expect(composer(page)).toBeFocused();
 
-  // ↑ in the empty box brings back the last message sent here, to edit or send again.
+  // ↑ in the empty box edits the last message sent here (as in Slack, Discord and Element).
   await sendMessage(page, 'first try');
+  await expect(timeline(page).getByText('first try')).toBeVisible();
   await composer(page).press('ArrowUp');
-  await expect(composer(page)).toHaveValue('first try');
-  await composer(page).press('End');
-  await page.keyboard.type(', again');
-  await composer(page).press('Enter');
-  await expect(timeline(page).getByText('first try, again')).toBeVisible();
+  const editing = page.getByRole('textbox', { name: 'Edit message' });
+  await expect(editing).toHaveValue('first try');
+  await editing.press('End');
+  await page.keyboard.type(', fixed');
+  await editing.press('Enter');
+  await expect(timeline(page).getByText('first try, fixed')).toBeVisible();
+  await expect(timeline(page).getByText('first try', { exact: true })).toHaveCount(0);
+  await expect(composer(page)).toHaveValue('');
 
   // Ctrl+K: a modal dialog to type a room's name in; Enter opens it.
   await composer(page).press('Control+k');
