@@ -9,6 +9,17 @@ const DAY_MS = 86_400_000;
 useVirtualLayout();
 
 describe('Timeline', () => {
+  it('marks the message being edited in the message box, and only it', async () => {
+    const { log } = await renderTimeline(
+      [message('alice', 'first', { offset: 40 }), message('alice', 'being edited', { offset: 41 })],
+      { editingOffset: 41 },
+    );
+    const rows = [...log.querySelectorAll('[data-row]')];
+    const edited = rows.filter((row) => row.classList.contains('editing'));
+    expect(edited).toHaveLength(1);
+    expect(edited[0]).toHaveTextContent('being edited');
+  });
+
   it('is a log labelled with the room', async () => {
     const { log } = await renderTimeline([message('alice', 'hello')]);
     expect(log).toHaveTextContent('hello');
