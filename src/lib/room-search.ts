@@ -350,6 +350,42 @@ export function snippetOf(text: string, words: readonly string[]): SearchSnippet
   };
 }
 
+/**
+ * `text` cut where any of the words occurs (every occurrence, ignoring case and accents), for
+ * marking them all; no part is a match when none occurs.
+ */
+export function markWords(
+  text: string,
+  words: readonly string[],
+): { text: string; match: boolean }[] {
+  const { folded, starts, ends } = foldWithSources(text);
+  const ranges: [number, number][] = [];
+  for (const word of words) {
+    if (word === '') continue;
+    for (let at = folded.indexOf(word); at >= 0; at = folded.indexOf(word, at + word.length)) {
+      const start = starts[at] ?? 0;
+      let end = ends[at + word.length - 1] ?? start;
+      while (end < text.length && foldForSearch(text.charAt(end)) === '') end += 1;
+      ranges.push([start, end]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const parts: { text: string; match: boolean }[] = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (end <= at) continue;
+    const from = Math.max(start, at);
+    const last = parts.at(-1);
+    if (from > at) parts.push({ text: text.slice(at, from), match: false });
+    // Overlapping or touching matches read as one.
+    if (from === at && last?.match) last.text += text.slice(from, end);
+    else parts.push({ text: text.slice(from, end), match: true });
+    at = end;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at), match: false });
+  return parts;
+}
+
 /** Whitespace runs (line breaks too) read as one space in a one-line snippet. */
 function oneLine(text: string): string {
   return text.replace(/\s+/gu, ' ');

@@ -51,6 +51,24 @@ const selected = () =>
   screen.getAllByRole('option').find((option) => option.getAttribute('aria-selected') === 'true');
 
 describe('SearchPanel', () => {
+  it('marks every word of the query in a result, ignoring case and accents', () => {
+    render(SearchPanel, {
+      status: { kind: 'done' },
+      results: [result(7, 'dana', 'the ', 'Crème', ' brûlée is back on the menu')],
+      scanned: 10,
+      total: 10,
+      initialQuery: 'creme BRULEE',
+      onSearch: vi.fn(),
+      onStop: vi.fn(),
+      onJump: vi.fn(),
+      onClose: vi.fn(),
+    });
+    const marks = within(screen.getByRole('option')).getAllByText(
+      (_, element) => element?.tagName === 'MARK',
+    );
+    expect(marks.map((mark) => mark.textContent)).toEqual(['Crème', 'brûlée']);
+  });
+
   it('opens with the search field focused, and Enter runs the trimmed query', async () => {
     const user = userEvent.setup();
     const { field, onSearch } = setup();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   RoomSearch,
+  markWords,
   snippetOf,
   searchWords,
   type SearchSnapshot,
@@ -371,5 +372,20 @@ describe('snippetOf', () => {
     expect(snippet.match).toBe('key');
     expect(snippet.before).toBe(`…${'😀'.repeat(19)} `);
     expect(snippet.after).toBe(' value');
+  });
+});
+
+describe('markWords', () => {
+  it('cuts the text at every occurrence of every word, accents and case aside, overlaps merged', () => {
+    expect(markWords('Café, then CAFE and cafeteria', searchWords('cafe'))).toEqual([
+      { text: 'Café', match: true },
+      { text: ', then ', match: false },
+      { text: 'CAFE', match: true },
+      { text: ' and ', match: false },
+      { text: 'cafe', match: true },
+      { text: 'teria', match: false },
+    ]);
+    expect(markWords('abcd', ['abc', 'bcd'])).toEqual([{ text: 'abcd', match: true }]);
+    expect(markWords('nothing here', ['zzz'])).toEqual([{ text: 'nothing here', match: false }]);
   });
 });
