@@ -365,6 +365,14 @@ export class RoomSession {
     if (this.#view.unread !== 0) this.#publish();
   }
 
+  /** Esc: everything here is read, and the "New messages" divider goes. */
+  dismissDivider(): void {
+    this.markRead();
+    if (this.#model.dividerOffset === null) return;
+    this.#model.clearDivider();
+    this.#publish();
+  }
+
   async refreshStats(): Promise<void> {
     try {
       this.#stats = await this.#options.rest.stats(this.#options.stream);

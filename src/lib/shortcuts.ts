@@ -94,7 +94,7 @@ export const SHORTCUTS: readonly ShortcutHelp[] = [
   { keys: [['Shift', 'Enter']], does: 'New line' },
   {
     keys: [['Esc']],
-    does: 'Cancel a reply or edit; mark the room read and go to the message box; close a dialog or panel',
+    does: 'Cancel a reply or edit; mark the room read (the "New messages" line goes) and go to the message box; close a dialog or panel',
   },
   { keys: [['End']], does: 'In the messages: jump to the latest' },
   { keys: [['?']], does: 'Show these shortcuts (outside a text field)' },

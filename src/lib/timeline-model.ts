@@ -214,6 +214,12 @@ export class TimelineModel {
     this.#dividerOffset = this.#firstUnread();
   }
 
+  /** The user dismissed the "New messages" divider (Esc): it goes until they come back. */
+  clearDivider(): void {
+    this.#dividerOffset = null;
+    this.#dividerFrom = null;
+  }
+
   /** The room opened on screen with the user's read marker at `offset`. */
   markDividerFrom(offset: number | null): void {
     this.#dividerFrom = offset;

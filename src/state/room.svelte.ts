@@ -206,6 +206,10 @@ export class RoomState {
   markRead(): void {
     this.#session.markRead();
   }
+  /** Esc: read, and the "New messages" divider dismissed. */
+  dismissDivider(): void {
+    this.#session.dismissDivider();
+  }
   refreshStats(): Promise<void> {
     return this.#session.refreshStats();
   }

@@ -65,6 +65,11 @@ export class SettingsStore {
     else this.#storage.setText(THEME_KEY, theme);
   }
 
+  /** Another tab changed a stored value (a `storage` event): the theme follows at once. */
+  storageChanged(key: string | null, newValue: string | null): void {
+    if (key === THEME_KEY) this.#theme = parseThemeChoice(newValue);
+  }
+
   /** Reads storage again: after "Forget this device" emptied it, the first-run defaults. */
   reload(): void {
     this.#load();

@@ -142,4 +142,14 @@ describe('ChatApp settings', { timeout: 30_000 }, () => {
     app.settings.setTheme('system');
     expect(storage.getItem('synap-chat:theme')).toBeNull();
   });
+
+  it('follows a theme chosen in another tab of this browser', () => {
+    const { app } = makeApp();
+    app.settings.storageChanged('synap-chat:theme', 'dark');
+    expect(app.settings.theme).toBe('dark');
+    app.settings.storageChanged('synap-chat:theme', null);
+    expect(app.settings.theme).toBe('system');
+    app.settings.storageChanged('synap-chat:theme', 'garbage');
+    expect(app.settings.theme).toBe('system');
+  });
 });

@@ -169,6 +169,13 @@ describe('RoomSession', () => {
     expect(session.view.unread).toBe(0);
     expect(session.view.dividerOffset).toBe(0);
     expect(link.attention.at(-1)).toBe('foreground');
+    // Esc: the divider goes, and does not come back while the room stays on screen.
+    session.dismissDivider();
+    expect(session.view.dividerOffset).toBeNull();
+    link.nextOffset = 3;
+    link.fire('event', { event: message(2, 'bob', 'more'), live: true });
+    await vi.runAllTimersAsync();
+    expect(session.view.dividerOffset).toBeNull();
   });
 
   it('keeps one row key for an own message from pending to confirmed', async () => {
