@@ -197,3 +197,14 @@ test('a reload is not news: others see no "left" and "joined" for it @core', asy
   // Nor does Bob see his own reload.
   await expect(timeline(bob.page).getByText('Bob left')).toHaveCount(0);
 });
+
+test('a theme chosen in one tab applies in the other tabs at once', async ({ users }) => {
+  const alice = await users.start('Alice');
+  const second = await openTab(alice, 'general');
+  await alice.page.getByRole('button', { name: 'Settings', exact: true }).click();
+  await alice.page.getByRole('group', { name: 'Theme' }).getByLabel('Dark').check();
+  const theme = (page: typeof second.page) =>
+    page.evaluate(() => document.documentElement.dataset.theme ?? null);
+  await expect.poll(() => theme(alice.page)).toBe('dark');
+  await expect.poll(() => theme(second.page)).toBe('dark');
+});
