@@ -105,6 +105,11 @@ export interface LocalRoomLinkOptions {
   announce?: boolean;
 }
 
+/** Where a room's unsent messages are kept across reloads, per server, room and name. */
+export function outboxKey(serverUrl: string, stream: string, userId: string): string {
+  return `synap-chat:outbox:${JSON.stringify([serverUrl, stream, userId])}`;
+}
+
 /** Refusals are left to the user: sending the same message again would not help. */
 function isRefusal(error: unknown): boolean {
   return (
@@ -156,7 +161,7 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
       this.#now,
       isRefusal,
     );
-    this.#outboxKey = `synap-chat:outbox:${JSON.stringify([serverUrl, stream, userId])}`;
+    this.#outboxKey = outboxKey(serverUrl, stream, userId);
     this.#outbox.on('change', (items) => {
       if (items.length > 0) storage.setJson(this.#outboxKey, items);
       else storage.remove(this.#outboxKey);

@@ -15,6 +15,7 @@ import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
 import { SynapError, SynapRest } from '../lib/synap-rest';
 import { SentLog } from '../lib/sent-log';
+import { outboxKey } from '../lib/room-link';
 import type { MovedFrom } from '../lib/moved-history';
 import type { RoomNews } from '../lib/room-session';
 import { ServerConnection } from '../lib/server-connection';
@@ -488,6 +489,18 @@ export class ChatApp {
       const draft = this.drafts.get(from.url, stream, previous.userId);
       if (draft && !this.drafts.get(to.url, stream, next.userId)) {
         this.drafts.set(to.url, stream, next.userId, draft);
+      }
+      // Unsent messages go with the room too, to be sent under the new name, on its server.
+      const unsentBefore = outboxKey(from.url, stream, previous.userId);
+      const unsentAfter = outboxKey(to.url, stream, next.userId);
+      const unsent = storage.getJson(unsentBefore);
+      if (
+        unsentBefore !== unsentAfter &&
+        unsent !== null &&
+        storage.getJson(unsentAfter) === null
+      ) {
+        storage.setJson(unsentAfter, unsent);
+        storage.remove(unsentBefore);
       }
       if (from.url === to.url) continue;
       storage.setJson(this.#movedKey(to.url, stream), { from: from.url });

@@ -2,7 +2,9 @@
 // "Forget this device" leaves nothing behind, and the theme is remembered per device.
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { outboxKey } from '../../src/lib/room-link';
 import { SafeStorage } from '../../src/lib/safe-storage';
+import { SynapRest } from '../../src/lib/synap-rest';
 import { ChatApp } from '../../src/state/chat.svelte';
 import type { ChatSettings } from '../../src/state/settings.svelte';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
@@ -61,6 +63,33 @@ function settings(overrides: Partial<ChatSettings> = {}): ChatSettings {
 const live = (app: ChatApp) => app.activeRoom?.connection.kind === 'live';
 
 describe('ChatApp settings', { timeout: 30_000 }, () => {
+  it('sends a message left unsent under the old name once the name changes, under the new one', async () => {
+    const { app, storage } = makeApp();
+    const chosen = settings();
+    await app.connect(chosen);
+    await waitFor(() => live(app), 'live');
+    const stream = `${chosen.roomPrefix}general`;
+    // What a page closing mid-send leaves (see outbox.ts): sent again once the room is live.
+    const unsent = [{ clientId: 'c-left', text: 'left behind', createdAtMs: Date.now() }];
+    storage.setItem(outboxKey(standin.url, stream, 'alice'), JSON.stringify(unsent));
+
+    expect(await app.connect({ ...chosen, userId: 'alicia' })).toBe(true);
+    const room = app.activeRoom!;
+    const shown = () =>
+      room.timeline.find((entry) => entry.type === 'message' && entry.text === 'left behind');
+    await waitFor(shown, 'the unsent message shown under the new name');
+    room.retry('c-left');
+    const events = async () =>
+      (await new SynapRest({ baseUrl: standin.url }).consume(stream, 'check', 0, 100)).events;
+    let sent: unknown[] = [];
+    for (let tries = 0; sent.length === 0 && tries < 100; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      sent = (await events()).filter((event) => String(event.data).includes('left behind'));
+    }
+    expect(String((sent[0] as { data: unknown }).data)).toContain('"user_id":"alicia"');
+    expect(storage.getItem(outboxKey(standin.url, stream, 'alice'))).toBeNull();
+  });
+
   it('keeps the joined rooms, the room on screen and their drafts when only the name changes', async () => {
     const { app, storage } = makeApp();
     const chosen = settings();
