@@ -163,6 +163,11 @@ export class ChatApp {
     return this.#notificationsOn && this.#notificationPermission === 'granted';
   }
   /** What the browser says: 'default' (not asked yet), 'granted', 'denied' or 'unsupported'. */
+  /** Reads the browser's notification permission again (it is changed outside the page). */
+  refreshNotificationPermission(): void {
+    this.#notificationPermission = this.#notifier.permission;
+  }
+
   get notificationPermission(): NotificationPermission | 'unsupported' {
     return this.#notificationPermission;
   }
@@ -408,6 +413,8 @@ export class ChatApp {
   /** The page is hidden or shown: messages only count as read while it is seen. */
   setVisible(visible: boolean): void {
     this.#visible = visible;
+    // Notifications may have been allowed or blocked in the browser's settings meanwhile.
+    if (visible) this.refreshNotificationPermission();
     for (const room of this.#rooms) room.setActive(room.id === this.#activeId, visible);
   }
 

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { outboxKey } from '../../src/lib/room-link';
 import { SafeStorage } from '../../src/lib/safe-storage';
 import { SynapRest } from '../../src/lib/synap-rest';
+import type { NotificationConstructorLike } from '../../src/lib/notifications';
 import { ChatApp } from '../../src/state/chat.svelte';
 import type { ChatSettings } from '../../src/state/settings.svelte';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
@@ -180,5 +181,23 @@ describe('ChatApp settings', { timeout: 30_000 }, () => {
     expect(app.settings.theme).toBe('system');
     app.settings.storageChanged('synap-chat:theme', 'garbage');
     expect(app.settings.theme).toBe('system');
+  });
+
+  it('notices notifications allowed in the browser while the page was away, without a reload', () => {
+    const Fake = { permission: 'default' as NotificationPermission };
+    const app = new ChatApp({
+      storage: new SafeStorage(() => new ListedStorage()),
+      defaultServerUrl: standin.url,
+      Notification: Fake as unknown as NotificationConstructorLike,
+    });
+    apps.push(app);
+    expect(app.notificationPermission).toBe('default');
+    Fake.permission = 'granted';
+    app.setVisible(false);
+    app.setVisible(true);
+    expect(app.notificationPermission).toBe('granted');
+    Fake.permission = 'denied';
+    app.refreshNotificationPermission();
+    expect(app.notificationPermission).toBe('denied');
   });
 });
