@@ -12,6 +12,7 @@ import { CoalescedWrite } from './coalesced-write';
 import type { CursorStore, RoomCursor } from './cursor-store';
 import { LookalikeNames } from './display-names';
 import { mentions } from './mentions';
+import { NEWS_DELAY_MS, RoomNewsTeller, type RoomNews } from './room-news';
 import { MOVE_LINE_OFFSET, readMovedHistory, shifted, type MovedFrom } from './moved-history';
 import { annotationOfOutgoing, MessageFold } from './message-fold';
 import { loadHistory } from './history';
@@ -45,11 +46,6 @@ const TAIL_WRITE_INTERVAL_MS = 2_000;
 const HIDDEN_FLUSH_MS = 250;
 /** Room info on screen follows new events, re-reading stats at most this often. */
 const STATS_REFRESH_MS = 2_000;
-/**
- * A new message is news (a notification) only if still unread this long after it came: a tab
- * where the user reads the room tells the others within a second (see tab-hub.ts).
- */
-export const NEWS_DELAY_MS = 1_500;
 
 /** Everything a room shows, as one immutable snapshot. */
 export interface RoomView {
@@ -94,14 +90,6 @@ export interface RoomSessionOptions {
   now?: () => number;
 }
 
-/** A message worth telling the user about (see RoomSessionOptions.onNews). */
-export interface RoomNews {
-  offset: number;
-  userId: string;
-  text: string;
-  mention: boolean;
-}
-
 type Source = 'history' | 'replay' | 'live';
 
 function isMessageEvent(event: StreamEvent): boolean {
@@ -115,6 +103,8 @@ function sameStatus(a: HistoryStatus, b: HistoryStatus): boolean {
 function usersKey(users: readonly OnlineUser[]): string {
   return users.map((user) => user.userId).join('\n');
 }
+
+export { NEWS_DELAY_MS, type RoomNews };
 
 export class RoomSession {
   readonly #options: RoomSessionOptions;
@@ -171,11 +161,8 @@ export class RoomSession {
    * id) from pending to confirmed, so the row is updated in place, never remounted.
    */
   readonly #localClientIds = new Set<string>();
-  /** Live messages of others waiting to be told (see #noteMention). */
-  #news: RoomNews[] = [];
-  #newsTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Offsets of messages that mention the user, while they may be unread. */
-  readonly #mentionOffsets = new Set<number>();
+  /** Mentions counted while unread, and live messages told when still unread soon. */
+  readonly #news: RoomNewsTeller;
   #generation: number | null = null;
   #historyBefore: number | null = null;
   #historyFor: number | null = null;
@@ -197,6 +184,7 @@ export class RoomSession {
     this.#presence = new PresenceTracker(options.userId, { now: this.#now });
     this.#names = new LookalikeNames(options.userId);
     this.#fold = new MessageFold(this.#model, options.userId);
+    this.#news = new RoomNewsTeller(options.onNews ?? null, () => this.#model.readOffset);
     this.#online = this.#presence.online();
     this.#connection = link.state;
     this.#outgoing = link.outgoing;
@@ -249,7 +237,7 @@ export class RoomSession {
     this.#tailWrite.flush();
     if (this.#clock) clearInterval(this.#clock);
     if (this.#statsTimer) clearTimeout(this.#statsTimer);
-    if (this.#newsTimer) clearTimeout(this.#newsTimer);
+    this.#news.stop();
   }
 
   /** Leaving forgets where we were: a later join starts fresh. */
@@ -454,7 +442,7 @@ export class RoomSession {
       typers: this.#typers,
       online: this.#online,
       unread: this.#model.unread,
-      mentions: this.#unreadMentions(),
+      mentions: this.#news.unreadMentions(),
       dividerOffset: this.#model.dividerOffset,
       notices: this.#notices.list,
       stats: this.#stats,
@@ -473,14 +461,6 @@ export class RoomSession {
   #publish(): void {
     this.#view = this.#makeView();
     this.#listener?.(this.#view);
-  }
-
-  #unreadMentions(): number {
-    const readOffset = this.#model.readOffset ?? 0;
-    for (const offset of this.#mentionOffsets) {
-      if (offset < readOffset) this.#mentionOffsets.delete(offset);
-    }
-    return this.#mentionOffsets.size;
   }
 
   #historyStatus(): HistoryStatus {
@@ -584,7 +564,7 @@ export class RoomSession {
       this.#model.clear();
       this.#fold.clear();
       if (this.#options.movedFrom) this.#moved = 'pending';
-      this.#mentionOffsets.clear();
+      this.#news.clear();
       this.#historyFor = null;
       this.#historyReady = false;
       this.#historyBefore = null;
@@ -790,34 +770,15 @@ export class RoomSession {
     this.#clockStateStale = true;
   }
 
-  /** Counts a mention of the user while unread; tells of a live message still unread soon. */
+  /** A message of someone else: a mention of the user, or news (see RoomNewsTeller). */
   #noteMention(event: Extract<ChatEvent, { kind: 'message' }>, source: Source): void {
-    const { userId, onNews } = this.#options;
     // A reply to one of the user's own messages calls for them as much as their name does.
     const answered = event.replyTo === null ? undefined : this.#model.get(event.replyTo);
     const mention =
-      mentions(event.text, userId) || (answered?.type === 'message' && answered.own === true);
-    const readOffset = this.#model.readOffset;
-    if (mention && (readOffset === null || event.offset >= readOffset)) {
-      this.#mentionOffsets.add(event.offset);
-    }
-    if (source !== 'live' || !onNews) return;
-    // One timer for a burst, not one per message.
-    this.#news.push({ offset: event.offset, userId: event.userId, text: event.text, mention });
-    this.#newsTimer ??= setTimeout(() => this.#tellNews(onNews), NEWS_DELAY_MS);
-  }
-
-  /** Tells what is still unread; a burst becomes its latest message (and any mention). */
-  #tellNews(onNews: (news: RoomNews) => void): void {
-    this.#newsTimer = null;
-    const read = this.#model.readOffset ?? 0;
-    const unread = this.#news.filter((news) => news.offset >= read);
-    this.#news = [];
-    if (this.#stopped) return;
-    const latest = unread.at(-1);
-    const mention = unread.filter((news) => news.mention).at(-1);
-    if (mention) onNews(mention);
-    else if (latest) onNews(latest);
+      mentions(event.text, this.#options.userId) ||
+      (answered?.type === 'message' && answered.own === true);
+    const { offset, userId, text } = event;
+    this.#news.note({ offset, userId, text, mention }, source === 'live');
   }
 
   /** A message sent from this page was stored: it takes its place now; its echo is a duplicate. */
