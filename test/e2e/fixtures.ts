@@ -290,35 +290,9 @@ export const test = base.extend<Fixtures & SynapModeOptions>({
   // running next to this one, so the tests that do it get a stand-in of their own, with its
   // WebSocket broken in polling mode.
   privateSynap: async ({ synapMode }, use) => {
-    const options = {
-      host: '127.0.0.1',
-      testControls: true,
-      websocket: synapMode === 'polling' ? ('broken' as const) : ('working' as const),
-    };
-    let standin: SynapStandin | null = await startSynapStandin({ ...options, port: 0 });
-    const { url, port } = standin;
-    const post = async (name: string, body?: unknown) => {
-      const response = await fetch(`${url}/__standin/${name}`, {
-        method: 'POST',
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`/__standin/${name}: ${response.status}`);
-    };
-    await use({
-      url,
-      control: (name) => post(name),
-      stall: (on) => post('stall', { on }),
-      async stop() {
-        await standin?.close();
-        standin = null;
-      },
-      async restart() {
-        await standin?.close();
-        standin = await startSynapStandin({ ...options, port });
-      },
-    });
-    await standin?.close();
+    const { synap, close } = await startPrivateSynap(synapMode);
+    await use(synap);
+    await close();
   },
 });
 
