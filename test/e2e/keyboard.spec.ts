@@ -83,6 +83,8 @@ test('keyboard: Alt+↑/↓ between rooms, Ctrl+K switcher, ↑ edits, Esc and "
   // ↑ in the empty box edits the last message sent here (as in Slack, Discord and Element).
   await sendMessage(page, 'first try');
   await expect(timeline(page).getByText('first try')).toBeVisible();
+  // Stored first: a message still on its way has no offset for an edit to name.
+  await expect(timeline(page).getByText('Sending…')).toHaveCount(0, { timeout: 10_000 });
   await composer(page).press('ArrowUp');
   const editing = page.getByRole('textbox', { name: 'Edit message' });
   await expect(editing).toHaveValue('first try');
