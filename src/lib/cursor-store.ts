@@ -10,6 +10,18 @@ export interface RoomCursor {
 
 const PREFIX = 'synap-chat:cursor:';
 
+/**
+ * The later of two positions in one room: a newer generation wins whatever its offset (the
+ * room was made again and counts from 0), and only within one generation does the higher
+ * offset win. The one comparison of positions in the app: an offset of an older generation
+ * must never be resumed into a newer one.
+ */
+export function furthestCursor(a: RoomCursor | null, b: RoomCursor | null): RoomCursor | null {
+  if (!a || !b) return a ?? b;
+  if (a.generation !== b.generation) return a.generation > b.generation ? a : b;
+  return a.nextOffset >= b.nextOffset ? a : b;
+}
+
 function isCursor(value: unknown): value is RoomCursor {
   if (typeof value !== 'object' || value === null) return false;
   const { generation, nextOffset } = value as Record<string, unknown>;

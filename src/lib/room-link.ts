@@ -13,7 +13,7 @@ import {
   type Publication,
 } from './chat-events';
 import { CoalescedWrite } from './coalesced-write';
-import type { CursorStore, RoomCursor } from './cursor-store';
+import { furthestCursor, type CursorStore, type RoomCursor } from './cursor-store';
 import { Emitter } from './emitter';
 import type { NetworkMonitor } from './network-monitor';
 import { Outbox, readOutgoing, type OutgoingMessage } from './outbox';
@@ -118,13 +118,6 @@ function isRefusal(error: unknown): boolean {
   );
 }
 
-/** The later of two positions in a room (a newer generation wins). */
-function furthest(a: RoomCursor | null, b: RoomCursor | null): RoomCursor | null {
-  if (!a || !b) return a ?? b;
-  if (a.generation !== b.generation) return a.generation > b.generation ? a : b;
-  return a.nextOffset >= b.nextOffset ? a : b;
-}
-
 /** The room's own connection, in this tab. */
 export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
   readonly #options: LocalRoomLinkOptions;
@@ -173,7 +166,7 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
       rest,
       room: stream,
       subscriberId,
-      cursor: furthest(cursors.get(serverUrl, stream, subscriberId), options.cursor ?? null),
+      cursor: furthestCursor(cursors.get(serverUrl, stream, subscriberId), options.cursor ?? null),
       network: options.network ?? null,
       createFirst: options.createFirst ?? false,
       ...(options.WebSocket !== undefined ? { WebSocket: options.WebSocket } : {}),

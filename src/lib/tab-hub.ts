@@ -9,7 +9,7 @@
 // lock's queue takes over within milliseconds and resumes every room from the furthest offset
 // any tab saw; the outbox and cursors live in shared storage. Without Web Locks or
 // BroadcastChannel (or from file://) every tab simply runs its own links, as one tab would.
-import type { RoomCursor } from './cursor-store';
+import { furthestCursor, type RoomCursor } from './cursor-store';
 import { Emitter } from './emitter';
 import type { OutgoingMessage } from './outbox';
 import type { Attention } from './poll-transport';
@@ -89,7 +89,14 @@ type Message =
       outgoing: readonly OutgoingMessage[];
       ready: RoomLinkEvents['ready'] | null;
     }
-  | { t: 'consumed'; to: string; id: number; result?: ConsumeResult; error?: SerialError }
+  | {
+      t: 'consumed';
+      to: string;
+      stream: string;
+      id: number;
+      result?: ConsumeResult;
+      error?: SerialError;
+    }
   | { t: 'read'; tab: string; stream: string; marker: RoomCursor };
 
 /** What the leader relays from a room's link ("read" goes from tab to tab instead). */
@@ -318,9 +325,10 @@ export class TabHub {
         if (message.to === this.#tabId) this.#links.get(message.stream)?.snapshot(message);
         break;
       case 'consumed':
-        if (message.to === this.#tabId) {
-          for (const link of this.#links.values()) link.consumed(message.id, message);
-        }
+        // A history page belongs to one room: an answer keyed by request id alone would hand
+        // room A's events to room B when both links asked with the same id.
+        if (message.to === this.#tabId)
+          this.#links.get(message.stream)?.consumed(message.id, message);
         break;
       case 'read':
         if (message.tab !== this.#tabId) {
@@ -386,11 +394,8 @@ export class TabHub {
   }
 
   #noteSeen(stream: string, cursor: RoomCursor | null): void {
-    const known = this.#seen.get(stream);
-    if (!cursor) return;
-    if (!known || cursor.generation > known.generation || cursor.nextOffset > known.nextOffset) {
-      this.#seen.set(stream, cursor);
-    }
+    const furthest = furthestCursor(this.#seen.get(stream) ?? null, cursor);
+    if (furthest) this.#seen.set(stream, furthest);
   }
 
   #join(tab: string, stream: string, attention: Attention, createFirst: boolean): void {
@@ -478,7 +483,7 @@ export class TabHub {
     const link = this.#hosted.get(message.stream)?.link;
     const reply = (result: Partial<Extract<Message, { t: 'consumed' }>>) =>
       this.#fanOut(
-        { t: 'consumed', to: message.tab, id: message.id, ...result },
+        { t: 'consumed', to: message.tab, stream: message.stream, id: message.id, ...result },
         message.tab !== this.#tabId,
       );
     if (!link) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CursorStore } from '../../src/lib/cursor-store';
+import { CursorStore, furthestCursor } from '../../src/lib/cursor-store';
 import { SafeStorage } from '../../src/lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../../src/lib/subscriber-id';
 import { MapStorage } from './helpers';
@@ -13,6 +13,23 @@ class FullStorage extends MapStorage {
 }
 
 const SERVER = 'http://localhost:15500';
+
+describe('furthestCursor', () => {
+  it('lets a newer generation win over a higher offset of an older one', () => {
+    const old = { generation: 1, nextOffset: 40 };
+    const wiped = { generation: 2, nextOffset: 3 };
+    expect(furthestCursor(old, wiped)).toBe(wiped);
+    expect(furthestCursor(wiped, old)).toBe(wiped);
+  });
+
+  it('takes the higher offset within one generation, and either when one is missing', () => {
+    const a = { generation: 5, nextOffset: 7 };
+    const b = { generation: 5, nextOffset: 9 };
+    expect(furthestCursor(a, b)).toBe(b);
+    expect(furthestCursor(null, a)).toBe(a);
+    expect(furthestCursor(null, null)).toBeNull();
+  });
+});
 
 describe('CursorStore', () => {
   it('keeps a cursor per server, room and subscriber', () => {

@@ -55,7 +55,10 @@ class HostLink extends Emitter<RoomLinkEvents> implements RoomLink {
   sent: string[] = [];
   intents: (OutgoingIntent | null)[] = [];
   attention: Attention | null = null;
-  constructor(readonly options: HostOptions) {
+  constructor(
+    readonly options: HostOptions,
+    readonly stream = 'chat-room',
+  ) {
     super();
   }
   start(): void {
@@ -75,7 +78,7 @@ class HostLink extends Emitter<RoomLinkEvents> implements RoomLink {
   retryNow(): void {}
   consume(fromOffset: number): Promise<ConsumeResult> {
     return Promise.resolve({
-      events: [event(fromOffset)],
+      events: [event(fromOffset, this.stream)],
       nextOffset: fromOffset + 1,
       malformed: 0,
     });
@@ -115,11 +118,11 @@ class HostLink extends Emitter<RoomLinkEvents> implements RoomLink {
   }
 }
 
-function event(offset: number): StreamEvent {
+function event(offset: number, stream = 'chat-room'): StreamEvent {
   return {
     offset,
     event: 'message',
-    data: { user_id: 'bob', message: `m${offset}` },
+    data: { user_id: 'bob', message: `${stream}: m${offset}` },
     timestamp: 1,
   };
 }
@@ -133,8 +136,8 @@ function browser(locks: LocksLike | null = new FakeLocks()) {
       scope,
       locks,
       BroadcastChannel: BroadcastChannel as unknown as ChannelConstructor,
-      host: (_stream, options) => {
-        const host = new HostLink(options);
+      host: (stream, options) => {
+        const host = new HostLink(options, stream);
         hosts.push(host);
         return host;
       },
@@ -267,6 +270,47 @@ describe('TabHub', () => {
     await waitFor(() => hosts.length === 1, 'host');
     const pages = await Promise.all(tabs.map((t) => t.link.consume(5, 10)));
     for (const page of pages) expect(page.events.map((e) => e.offset)).toEqual([5]);
+  });
+
+  it('answers each room its own history pages when two rooms of one tab ask at once', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    joinRoom(tab(), 'chat-room-general');
+    await waitFor(() => hosts.length === 1, 'the first tab leads');
+    // A follower tab holds two rooms; each link numbers its own requests, so both ask with id 1.
+    const follower = tab();
+    const general = joinRoom(follower, 'chat-room-general');
+    const second = joinRoom(follower, 'chat-room-second');
+    const [fromGeneral, fromSecond] = await Promise.all([
+      general.link.consume(3, 10),
+      second.link.consume(3, 10),
+    ]);
+    expect(fromGeneral.events.map((e) => e.data)).toEqual([
+      { user_id: 'bob', message: 'chat-room-general: m3' },
+    ]);
+    expect(fromSecond.events.map((e) => e.data)).toEqual([
+      { user_id: 'bob', message: 'chat-room-second: m3' },
+    ]);
+  });
+
+  it('resumes a room in the newest generation any tab saw, never at an older, higher offset', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const leader = tab();
+    opened.push(leader);
+    await waitFor(() => leader.isLeader, 'the tab leads');
+    // Two tabs report where they stand: one saw the wipe (generation 2, offset 3), the other
+    // still counts in generation 1, where the room had reached offset 40.
+    const tabs = new BroadcastChannel(`synap-chat:tabs:${scope}`);
+    tabs.postMessage([
+      { t: 'seen', tab: 'x', stream: 'chat-room', cursor: { generation: 2, nextOffset: 3 } },
+      { t: 'seen', tab: 'y', stream: 'chat-room', cursor: { generation: 1, nextOffset: 40 } },
+    ]);
+    tabs.close();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    joinRoom(leader);
+    await waitFor(() => hosts.length === 1, 'the room is hosted');
+    expect(hosts[0]!.options.cursor).toEqual({ generation: 2, nextOffset: 3 });
   });
 
   it('tells the other tabs where this one read to', async () => {
