@@ -159,3 +159,67 @@ describe('lint rules against HTML sinks in src/', () => {
     expect(await sinkRules(code, 'test/unit/lint-probe.ts')).toEqual([]);
   });
 });
+
+/** The messages of the layer rules that fire on `code` as the file `file`. */
+async function layerRules(code: string, file: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+  expect(result?.messages.filter((message) => message.fatal) ?? []).toEqual([]);
+  return (result?.messages ?? [])
+    .map((message) => message.ruleId ?? '')
+    .filter((rule) => rule === 'no-restricted-imports' || rule === 'no-restricted-globals');
+}
+
+const LAYER_BREACHES: Array<[string, string, string]> = [
+  ['src/lib imports Svelte', "import { tick } from 'svelte';\nvoid tick;", 'src/lib/room/probe.ts'],
+  [
+    'src/lib imports state',
+    "import { ChatState } from '../../state/chat.svelte';\nvoid ChatState;",
+    'src/lib/room/probe.ts',
+  ],
+  [
+    'src/lib imports a component',
+    "import Timeline from '../components/Timeline.svelte';\nvoid Timeline;",
+    'src/lib/probe.ts',
+  ],
+  [
+    'src/state imports a component',
+    "import Timeline from '../components/Timeline.svelte';\nvoid Timeline;",
+    'src/state/probe.svelte.ts',
+  ],
+  [
+    'a component outside app/ imports state',
+    "import { ChatState } from '../state/chat.svelte';\nvoid ChatState;",
+    'src/components/probe.ts',
+  ],
+  ['a component fetches', "void fetch('/x');", 'src/components/app/probe.ts'],
+  ['a component touches storage', "void localStorage.getItem('x');", 'src/components/probe.ts'],
+];
+
+describe('lint rules that keep the layers apart', () => {
+  it.each(LAYER_BREACHES)('fire when %s', async (_name, code, file) => {
+    expect(await layerRules(code, file)).not.toEqual([]);
+  });
+
+  it('find no breach anywhere in src/', async () => {
+    const results = await eslint.lintFiles(['src']);
+    const breaches = results.flatMap((result) =>
+      result.messages
+        .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals')
+        .map((m) => `${path.relative(ROOT, result.filePath)}:${m.line} ${m.message}`),
+    );
+    expect(breaches).toEqual([]);
+  }, 120_000);
+
+  it('let each layer import the layers below it', async () => {
+    const allowed: Array<[string, string]> = [
+      ["import { Emitter } from '../lib/emitter';\nvoid Emitter;", 'src/state/probe.svelte.ts'],
+      [
+        "import { ChatState } from '../../state/chat.svelte';\nvoid ChatState;",
+        'src/components/app/probe.ts',
+      ],
+      ["import Row from './MessageRow.svelte';\nvoid Row;", 'src/components/probe.ts'],
+      ["import { Emitter } from './emitter';\nvoid Emitter;", 'src/lib/probe.ts'],
+    ];
+    for (const [code, file] of allowed) expect(await layerRules(code, file)).toEqual([]);
+  });
+});
