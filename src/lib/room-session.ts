@@ -339,6 +339,7 @@ export class RoomSession {
       consume: (from, limit) => this.#link.consume(from, limit),
       beforeOffset,
       earliestOffset: this.#earliestOffset,
+      generation: this.#generation,
     };
   }
 
