@@ -10,6 +10,8 @@ import { SynapError, type ConsumeResult, type StreamEvent } from './synap-rest';
 export const SEARCH_PAGE_EVENTS = 500;
 /** Past this many matches the query is too vague to read through: the search ends, capped. */
 export const MAX_SEARCH_RESULTS = 200;
+/** The search runs once typing pauses this long (Enter runs it at once). */
+export const SEARCH_TYPING_PAUSE_MS = 300;
 /** Characters of context a snippet keeps on each side of the match (UTF-16 units, roughly). */
 export const SNIPPET_CONTEXT_CHARS = 40;
 
@@ -373,6 +375,11 @@ export function searchWords(query: string): string[] {
   return foldForSearch(query)
     .split(/\s+/u)
     .filter((word) => word !== '');
+}
+
+/** Whether two queries find the same messages (the same words, case and accents aside). */
+export function sameQuery(a: string, b: string): boolean {
+  return searchWords(a).join(' ') === searchWords(b).join(' ');
 }
 
 function containsAll(foldedText: string, words: readonly string[]): boolean {

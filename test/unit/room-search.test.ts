@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   RoomSearch,
   markWords,
+  sameQuery,
   snippetOf,
   searchWords,
   type SearchSnapshot,
@@ -477,5 +478,14 @@ describe('markWords', () => {
     ]);
     expect(markWords('abcd', ['abc', 'bcd'])).toEqual([{ text: 'abcd', match: true }]);
     expect(markWords('nothing here', ['zzz'])).toEqual([{ text: 'nothing here', match: false }]);
+  });
+});
+
+describe('sameQuery', () => {
+  it('takes queries of the same words, case, accents and spaces aside, as the same', () => {
+    expect(sameQuery('  Crème   brûlée ', 'creme brulee')).toBe(true);
+    expect(sameQuery('deploy', 'deploy failed')).toBe(false);
+    expect(sameQuery('failed deploy', 'deploy failed')).toBe(false);
+    expect(sameQuery('', '   ')).toBe(true);
   });
 });
