@@ -27,8 +27,15 @@ export interface HistoryRequest {
   trimToMinMessages?: boolean;
   /** The first page's size; pages double while they bring too few messages. */
   pageEvents?: number;
+  /**
+   * Pages double after every page, not only while they bring too few messages: a read to a
+   * known offset far back (a jump) gets there in a few big requests rather than many small.
+   */
+  growPages?: boolean;
   /** Called after each page with the number of events searched so far. */
   onProgress?: (scannedEvents: number) => void;
+  /** Once aborted, no further page is asked for: what was read so far is returned. */
+  signal?: AbortSignal;
 }
 
 export interface HistoryPage {
@@ -51,7 +58,7 @@ export async function loadHistory(request: HistoryRequest): Promise<HistoryPage>
   let scanned = 0;
   let malformed = 0;
   const pages: StreamEvent[][] = [];
-  while (before > earliest && scanned < request.maxEvents) {
+  while (before > earliest && scanned < request.maxEvents && !request.signal?.aborted) {
     const from = Math.max(earliest, before - Math.min(pageEvents, request.maxEvents - scanned));
     let page;
     try {
@@ -73,8 +80,8 @@ export async function loadHistory(request: HistoryRequest): Promise<HistoryPage>
     scanned += before - from;
     before = from;
     request.onProgress?.(scanned);
-    // Mostly typing and presence up here: ask for more at a time.
-    if (messages < request.minMessages)
+    // Mostly typing and presence up here (or a long way to go): ask for more at a time.
+    if (messages < request.minMessages || request.growPages === true)
       pageEvents = Math.min(pageEvents * 2, MAX_HISTORY_PAGE_EVENTS);
     if (messages >= request.minMessages && before <= (request.reachBackTo ?? before)) break;
   }

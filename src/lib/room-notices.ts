@@ -35,9 +35,12 @@ export class RoomNotices {
     );
   }
 
-  add(kind: RoomNotice['kind'], text: string): void {
+  /** Adds a notice; returns its id (to dismiss it later). */
+  add(kind: RoomNotice['kind'], text: string): string {
     this.#count += 1;
-    this.#list = [...this.#list, { id: `${kind}-${this.#count}`, kind, text }].slice(-MAX_NOTICES);
+    const id = `${kind}-${this.#count}`;
+    this.#list = [...this.#list, { id, kind, text }].slice(-MAX_NOTICES);
+    return id;
   }
 
   dismiss(id: string): void {

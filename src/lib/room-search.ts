@@ -3,12 +3,15 @@
 // that is what the user wants to see first, and because it folds edits and deletes in one
 // pass: the stream only ever refers back, so an edit or delete is met before its message.
 import { decodeChatEvent } from './chat-events';
+import { SearchCache, type SearchedEvent } from './search-cache';
 import { SynapError, type ConsumeResult, type StreamEvent } from './synap-rest';
 
 /** Events asked for per consume: small enough to show progress often, big enough to be quick. */
 export const SEARCH_PAGE_EVENTS = 500;
 /** Past this many matches the query is too vague to read through: the search ends, capped. */
 export const MAX_SEARCH_RESULTS = 200;
+/** The search runs once typing pauses this long (Enter runs it at once). */
+export const SEARCH_TYPING_PAUSE_MS = 300;
 /** Characters of context a snippet keeps on each side of the match (UTF-16 units, roughly). */
 export const SNIPPET_CONTEXT_CHARS = 40;
 
@@ -62,11 +65,15 @@ export interface SearchSource {
   beforeOffset: number;
   /** The earliest offset the server still holds (stats.min_offset); it may move on meanwhile. */
   earliestOffset: number;
+  /** The room's generation (stats.generation): what was read of another one is not reused. */
+  generation?: number | null;
 }
 
 export interface RoomSearchOptions {
   pageEvents?: number;
   maxResults?: number;
+  /** See MAX_CACHED_SEARCH_EVENTS. */
+  cachedEvents?: number;
 }
 
 const IDLE: SearchSnapshot = {
@@ -77,15 +84,29 @@ const IDLE: SearchSnapshot = {
   total: 0,
 };
 
+/** One search, from newest to oldest. */
+interface Run {
+  id: number;
+  source: SearchSource;
+  folder: HistoryFolder;
+  /** The earliest offset the server holds, as far as the run knows. */
+  earliest: number;
+  /** Everything from here to the end was searched. */
+  before: number;
+}
+
 /**
  * One room's search. `search` starts a run (abandoning the one before: its late pages are
  * ignored), `stop` ends the run after the page being read, `clear` forgets everything.
  * Every change is handed to `onChange` as a new snapshot, so a UI can simply show it.
+ * What runs read is kept (SearchCache) while the search is open: the next query reads from
+ * the server only what came since, and what no run read yet.
  */
 export class RoomSearch {
   readonly #onChange: (snapshot: SearchSnapshot) => void;
   readonly #pageEvents: number;
   readonly #maxResults: number;
+  readonly #cache: SearchCache;
   #snapshot: SearchSnapshot = IDLE;
   /** Identifies the current run; a run whose id is no longer this one stops touching state. */
   #runId = 0;
@@ -95,6 +116,7 @@ export class RoomSearch {
     this.#onChange = onChange;
     this.#pageEvents = Math.max(1, options.pageEvents ?? SEARCH_PAGE_EVENTS);
     this.#maxResults = Math.max(1, options.maxResults ?? MAX_SEARCH_RESULTS);
+    this.#cache = new SearchCache(options.cachedEvents);
   }
 
   get snapshot(): SearchSnapshot {
@@ -103,7 +125,7 @@ export class RoomSearch {
 
   /** Searches the room; resolves when this run ends, however it ends (or is superseded). */
   async search(query: string, source: SearchSource): Promise<void> {
-    const runId = ++this.#runId;
+    const id = ++this.#runId;
     this.#stopRequested = false;
     const words = searchWords(query);
     const earliest = Math.max(0, Math.min(source.earliestOffset, source.beforeOffset));
@@ -113,7 +135,8 @@ export class RoomSearch {
       return;
     }
     this.#update({ query, status: { kind: 'searching' }, results: [], scanned: 0, total });
-    await this.#scan(runId, words, source, earliest);
+    const folder = new HistoryFolder(words);
+    await this.#scan({ id, source, folder, earliest, before: source.beforeOffset });
   }
 
   /** Ends the running search once the page being read is searched. */
@@ -121,9 +144,10 @@ export class RoomSearch {
     if (this.#snapshot.status.kind === 'searching') this.#stopRequested = true;
   }
 
-  /** Abandons any running search and forgets the results (the panel closed). */
+  /** Abandons any running search and forgets the results and what was read (closed). */
   clear(): void {
     this.#runId += 1;
+    this.#cache.clear();
     this.#update(IDLE);
   }
 
@@ -132,53 +156,106 @@ export class RoomSearch {
     this.#onChange(snapshot);
   }
 
-  async #scan(runId: number, words: string[], source: SearchSource, earliestAtStart: number) {
-    let earliest = earliestAtStart;
-    let before = source.beforeOffset;
-    const folder = new HistoryFolder(words);
-    const progress = (status: SearchStatus) =>
-      this.#update({
-        ...this.#snapshot,
-        status,
-        results: [...folder.results],
-        scanned: source.beforeOffset - before,
-        total: source.beforeOffset - earliest,
-      });
-    while (before > earliest) {
-      const from = Math.max(earliest, before - this.#pageEvents);
-      let events: StreamEvent[];
+  #progress(run: Run, status: SearchStatus): void {
+    this.#update({
+      ...this.#snapshot,
+      status,
+      results: [...run.folder.results],
+      scanned: run.source.beforeOffset - run.before,
+      total: run.source.beforeOffset - run.earliest,
+    });
+  }
+
+  async #scan(run: Run): Promise<void> {
+    const cache = this.#cache;
+    cache.prepare(run.source.generation ?? null, run.source.beforeOffset, run.earliest);
+    // What came since the cache was read, from the server; then what it holds.
+    const newer: SearchedEvent[] = [];
+    const readNewer = await this.#readDown(run, cache.before, (events) => newer.push(...events));
+    if (!readNewer || run.id !== this.#runId) return;
+    cache.addNewer(newer, run.source.beforeOffset);
+    const cachedFrom = Math.max(cache.from, run.earliest);
+    if (cachedFrom < run.before) {
+      for (const event of cache.events) {
+        if (event.offset < cachedFrom) break;
+        run.folder.add(event);
+      }
+      run.before = cachedFrom;
+      if (this.#capped(run)) return;
+      if (run.before > run.earliest) this.#progress(run, { kind: 'searching' });
+    }
+    // What no run read yet, from the server.
+    const readOlder = await this.#readDown(run, run.earliest, (events, from, before) =>
+      cache.addOlder(events, from, before),
+    );
+    if (readOlder) this.#progress(run, { kind: 'done' });
+  }
+
+  /**
+   * Reads the offsets from `run.before` down to `low` (or the earliest retained one) a page
+   * at a time, searching each page and handing its events, newest first, to `take`. False
+   * when the run ended on the way: stopped, capped, failed (each reported), or superseded.
+   */
+  async #readDown(
+    run: Run,
+    low: number,
+    take: (events: SearchedEvent[], from: number, before: number) => void,
+  ): Promise<boolean> {
+    while (run.before > Math.max(low, run.earliest)) {
+      if (run.id !== this.#runId) return false;
+      // Stopped once something was searched: the page on its way when asked still is.
+      if (this.#stopRequested && run.before < run.source.beforeOffset) {
+        this.#progress(run, { kind: 'stopped' });
+        return false;
+      }
+      const from = Math.max(low, run.earliest, run.before - this.#pageEvents);
+      let page: StreamEvent[];
       try {
-        events = await readRange(source.consume, from, before);
+        page = await readRange(run.source.consume, from, run.before);
       } catch (error) {
-        if (runId !== this.#runId) return;
+        if (run.id !== this.#runId) return false;
         const movedTo = error instanceof SynapError ? error.earliestOffset : null;
-        if (isOutOfRange(error) && movedTo !== null && movedTo > earliest) {
+        if (isOutOfRange(error) && movedTo !== null && movedTo > run.earliest) {
           // Retention dropped what we were about to read: the room now starts later.
-          earliest = Math.min(movedTo, before);
+          run.earliest = Math.min(movedTo, run.before);
           continue;
         }
-        progress({ kind: 'failed', message: failureMessage(error) });
-        return;
+        this.#progress(run, { kind: 'failed', message: failureMessage(error) });
+        return false;
       }
-      if (runId !== this.#runId) return;
-      for (let index = events.length - 1; index >= 0; index -= 1) {
-        folder.add(events[index] as StreamEvent);
-      }
-      before = from;
-      if (folder.results.length >= this.#maxResults) {
-        folder.results.length = this.#maxResults;
-        progress({ kind: 'capped' });
-        return;
-      }
-      if (before <= earliest) break;
-      if (this.#stopRequested) {
-        progress({ kind: 'stopped' });
-        return;
-      }
-      progress({ kind: 'searching' });
+      if (run.id !== this.#runId) return false;
+      const events = searchedEvents(page);
+      for (const event of events) run.folder.add(event);
+      take(events, from, run.before);
+      run.before = from;
+      if (this.#capped(run)) return false;
+      if (run.before > Math.max(low, run.earliest)) this.#progress(run, { kind: 'searching' });
     }
-    progress({ kind: 'done' });
+    return true;
   }
+
+  /** Enough matches: the newest are kept, and the run ends capped. */
+  #capped(run: Run): boolean {
+    const results = run.folder.results;
+    if (results.length < this.#maxResults) return false;
+    results.length = this.#maxResults;
+    this.#progress(run, { kind: 'capped' });
+    return true;
+  }
+}
+
+/** The messages, edits and deletes of a page, newest first (malformed ones skipped). */
+function searchedEvents(page: readonly StreamEvent[]): SearchedEvent[] {
+  const events: SearchedEvent[] = [];
+  for (let index = page.length - 1; index >= 0; index -= 1) {
+    const decoded = decodeChatEvent(page[index] as StreamEvent);
+    if (!decoded.ok) continue; // malformed or foreign events are not messages to find
+    const { event } = decoded;
+    if (event.kind === 'message' || event.kind === 'edit' || event.kind === 'delete') {
+      events.push(event);
+    }
+  }
+  return events;
 }
 
 function isOutOfRange(error: unknown): boolean {
@@ -234,10 +311,7 @@ class HistoryFolder {
     this.#words = words;
   }
 
-  add(streamEvent: StreamEvent): void {
-    const decoded = decodeChatEvent(streamEvent);
-    if (!decoded.ok) return; // malformed or foreign events are not messages to find
-    const event = decoded.event;
+  add(event: SearchedEvent): void {
     if (event.kind === 'edit' || event.kind === 'delete') {
       const changes = this.#changesOf(event.target);
       if (event.kind === 'delete') changes.deletedBy.add(event.userId);
@@ -246,7 +320,6 @@ class HistoryFolder {
       }
       return;
     }
-    if (event.kind !== 'message') return;
     const changes = this.#changes.get(event.offset);
     this.#changes.delete(event.offset); // nothing older refers to it
     const deleted = changes?.deletedBy.has(event.userId) ?? false;
@@ -302,6 +375,11 @@ export function searchWords(query: string): string[] {
   return foldForSearch(query)
     .split(/\s+/u)
     .filter((word) => word !== '');
+}
+
+/** Whether two queries find the same messages (the same words, case and accents aside). */
+export function sameQuery(a: string, b: string): boolean {
+  return searchWords(a).join(' ') === searchWords(b).join(' ');
 }
 
 function containsAll(foldedText: string, words: readonly string[]): boolean {

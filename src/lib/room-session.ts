@@ -92,6 +92,16 @@ export interface RoomSessionOptions {
 
 type Source = 'history' | 'replay' | 'live';
 
+/** How a jump's read back to its message goes (see RoomSession.reveal). */
+export interface RevealOptions {
+  /** Aborted: no further page is read, and the jump ends without a word. */
+  signal?: AbortSignal;
+  /** Events read so far, of those between the loaded history and the message. */
+  onProgress?: (read: number, total: number) => void;
+}
+
+const GONE_TEXT = 'That message is no longer available on the server';
+
 function isMessageEvent(event: StreamEvent): boolean {
   return event.event === 'message';
 }
@@ -166,6 +176,17 @@ export class RoomSession {
   #generation: number | null = null;
   #historyBefore: number | null = null;
   #historyFor: number | null = null;
+  /** Called once the history read under way ends (a jump waits for it). */
+  #historyWaiters: (() => void)[] = [];
+  /**
+   * The old entries stay in memory (see #flush) while jumps read back to their messages, and
+   * once one is shown until the timeline, moved to it, says whether its reader still follows
+   * the newest (#holdJumped).
+   */
+  #jumpsReading = 0;
+  #holdJumped = false;
+  /** The banner of the last jump that failed: a later one that succeeds takes it away. */
+  #jumpNotice: string | null = null;
   #clock: ReturnType<typeof setInterval> | null = null;
   #statsTimer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
@@ -267,6 +288,7 @@ export class RoomSession {
   /** The reader is at the newest messages (or scrolled away from them). */
   setFollowing(following: boolean): void {
     this.#following = following;
+    this.#holdJumped = false;
     if (following) this.#scheduleFlush();
   }
 
@@ -317,24 +339,64 @@ export class RoomSession {
       consume: (from, limit) => this.#link.consume(from, limit),
       beforeOffset,
       earliestOffset: this.#earliestOffset,
+      generation: this.#generation,
     };
   }
 
   /**
-   * Makes sure the message at `offset` is loaded, reading history back to it if needed.
-   * Resolves false when the server no longer has it (or it is not a message).
+   * Makes sure the message at `offset` is loaded, reading history back to it page by page
+   * (after any read already under way). Resolves false when it is not shown: the server no
+   * longer has it (a banner says so), it could not be read (a banner says why), or `signal`
+   * was aborted (nothing is said: the user cancelled).
    */
-  async reveal(offset: number): Promise<boolean> {
-    if (this.#model.get(offset)?.type === 'message') return true;
-    if (this.#historyBefore === null) return false;
-    if (offset < this.#historyBefore && offset >= this.#earliestOffset && !this.#loadingOlder) {
-      await this.#loadHistory(this.#historyBefore, 1, undefined, false, offset);
+  async reveal(offset: number, options: RevealOptions = {}): Promise<boolean> {
+    const { signal } = options;
+    await this.#historyIdle();
+    if (signal?.aborted) return false;
+    const before = this.#historyBefore;
+    let readError: string | null = null;
+    if (this.#model.get(offset)?.type !== 'message' && before !== null && offset < before) {
+      if (offset >= this.#earliestOffset) {
+        const total = before - offset;
+        const onProgress = (read: number) => options.onProgress?.(Math.min(read, total), total);
+        onProgress(0);
+        this.#jumpsReading += 1;
+        await this.#loadHistory(before, 0, undefined, false, offset, { onProgress, signal });
+        this.#jumpsReading -= 1;
+        readError = this.#historyError;
+      }
     }
-    if (this.#model.get(offset)?.type === 'message') return true;
-    this.#notices.add('error', 'That message is no longer available on the server');
-    this.#publish();
+    if (this.#model.get(offset)?.type === 'message' && !signal?.aborted) {
+      this.#holdJumped = true;
+      this.#sayAboutJump(null);
+      return true;
+    }
+    // The view stays where it is: what it does not show may go again.
+    this.#scheduleFlush();
+    if (signal?.aborted) return false;
+    this.#sayAboutJump(readError ? `That message could not be read back: ${readError}` : GONE_TEXT);
     return false;
   }
+
+  /** The jump's banner, replacing the previous one; null: the jump worked, no banner. */
+  #sayAboutJump(text: string | null): void {
+    if (this.#jumpNotice !== null) this.#notices.dismiss(this.#jumpNotice);
+    this.#jumpNotice = text === null ? null : this.#notices.add('error', text);
+    this.#publish();
+  }
+
+  /** Resolves once no history read is under way. */
+  async #historyIdle(): Promise<void> {
+    while (this.#loadingOlder) {
+      await new Promise<void>((resolve) => this.#historyWaiters.push(resolve));
+    }
+  }
+
+  #historyReadEnded(): void {
+    this.#loadingOlder = false;
+    for (const wake of this.#historyWaiters.splice(0)) wake();
+  }
+
   retry(clientId: string): void {
     this.#link.retry(clientId);
   }
@@ -419,7 +481,7 @@ export class RoomSession {
       // The old server may be gone for good: this server's history is all there is.
       this.#moved = 'done';
     } finally {
-      this.#loadingOlder = false;
+      this.#historyReadEnded();
       this.#flush();
     }
   }
@@ -622,7 +684,8 @@ export class RoomSession {
   /**
    * `readFrom`: the first read of a room, with the user's read marker (the divider goes there).
    * `exactly`: keep just the newest `minMessages`, not the whole pages read, but always back to
-   * `reachBackTo`.
+   * `reachBackTo`. `jump`: a read all the way back to `reachBackTo` (however far), in pages
+   * that grow, with its own progress, cancellable.
    */
   async #loadHistory(
     before: number,
@@ -630,6 +693,7 @@ export class RoomSession {
     readFrom: number | undefined,
     exactly = true,
     reachBackTo: number | undefined = readFrom,
+    jump?: { onProgress: (read: number) => void; signal: AbortSignal | undefined },
   ): Promise<void> {
     const generation = this.#generation;
     const first = readFrom !== undefined;
@@ -647,12 +711,21 @@ export class RoomSession {
       };
       const page = await loadHistory({
         ...(first ? { onProgress } : {}),
+        ...(jump
+          ? {
+              onProgress: jump.onProgress,
+              growPages: true,
+              ...(jump.signal && { signal: jump.signal }),
+            }
+          : {}),
         consume: (from, limit) => this.#link.consume(from, limit),
         beforeOffset: before,
         earliestOffset: this.#earliestOffset,
         minMessages,
         ...(reachBackTo === undefined ? {} : { reachBackTo }),
-        maxEvents: MAX_HISTORY_SCAN_EVENTS,
+        // A jump knows how far it goes; other reads stop somewhere in Synap's default buffer.
+        maxEvents:
+          jump && reachBackTo !== undefined ? before - reachBackTo : MAX_HISTORY_SCAN_EVENTS,
         countsAsMessage: isMessageEvent,
         trimToMinMessages: exactly,
       });
@@ -679,7 +752,7 @@ export class RoomSession {
       this.#hasOlder = true;
       this.#historyBefore ??= before;
     } finally {
-      this.#loadingOlder = false;
+      this.#historyReadEnded();
       this.#flush();
     }
   }
@@ -843,7 +916,12 @@ export class RoomSession {
   #flush(): void {
     this.#flushPending = false;
     // Dropping old entries is safe only where nobody reads them.
-    if ((!this.#active || this.#following) && this.#model.trim()) {
+    if (
+      (!this.#active || this.#following) &&
+      this.#jumpsReading === 0 &&
+      !this.#holdJumped &&
+      this.#model.trim()
+    ) {
       const trimmedBefore = this.#model.trimmedBefore;
       if (trimmedBefore !== null && trimmedBefore < 0) {
         // Into the previous server's history: read again from there when scrolled up to.

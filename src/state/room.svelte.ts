@@ -65,6 +65,9 @@ export class RoomState {
   composing = $state.raw<ComposerMode | null>(null);
   /** The message to bring into view (a reply's quote, a search result), once loaded. */
   jump = $state.raw<{ offset: number; seq: number; focus: boolean } | null>(null);
+  /** A jump reading history back to its message: events read, of those to read. */
+  jumping = $state.raw<{ read: number; total: number } | null>(null);
+  #jumpAbort: AbortController | null = null;
   /** "Search this room" is open, and where its search stands. */
   searchOpen = $state(false);
   search: SearchSnapshot;
@@ -161,13 +164,30 @@ export class RoomState {
   }
 
   /**
-   * Shows the message at `offset`, reading history back to it if needed; `focus`: the keyboard
-   * focus goes to it (from a reply's quote; a search keeps it in its results).
+   * Shows the message at `offset`, reading history back to it if needed (`jumping` tells how
+   * far it got; a new jump replaces one under way); `focus`: the keyboard focus goes to it
+   * (from a reply's quote; a search keeps it in its results).
    */
   async jumpTo(offset: number, focus = true): Promise<void> {
-    if (await this.#session.reveal(offset)) {
-      this.jump = { offset, seq: (this.jump?.seq ?? 0) + 1, focus };
-    }
+    this.#jumpAbort?.abort();
+    const abort = new AbortController();
+    this.#jumpAbort = abort;
+    const shown = await this.#session.reveal(offset, {
+      signal: abort.signal,
+      onProgress: (read, total) => {
+        if (!abort.signal.aborted) this.jumping = { read, total };
+      },
+    });
+    if (abort.signal.aborted) return;
+    this.#jumpAbort = null;
+    this.jumping = null;
+    if (shown) this.jump = { offset, seq: (this.jump?.seq ?? 0) + 1, focus };
+  }
+  /** Stops the jump under way after the page being read; the view stays where it is. */
+  cancelJump(): void {
+    this.#jumpAbort?.abort();
+    this.#jumpAbort = null;
+    this.jumping = null;
   }
 
   start(): void {

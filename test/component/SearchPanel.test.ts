@@ -1,8 +1,12 @@
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import SearchPanel from '../../src/components/SearchPanel.svelte';
-import type { SearchResult, SearchStatus } from '../../src/lib/room-search';
+import {
+  SEARCH_TYPING_PAUSE_MS,
+  type SearchResult,
+  type SearchStatus,
+} from '../../src/lib/room-search';
 
 const SENT_MS = Date.UTC(2024, 2, 5, 14, 5);
 
@@ -176,5 +180,75 @@ describe('SearchPanel', () => {
     });
     expect(screen.getByText('<b>x</b>').tagName).toBe('BDI');
     expect(document.querySelector('b, i')).toBeNull();
+  });
+
+  describe('as the user types', () => {
+    afterEach(() => vi.useRealTimers());
+
+    /** The panel with fake timers: typing pauses only when the test says so. */
+    function typing(props: Parameters<typeof setup>[0] = {}) {
+      vi.useFakeTimers();
+      const user = userEvent.setup({ advanceTimers: (ms) => vi.advanceTimersByTime(ms) });
+      const pause = () => vi.advanceTimersByTime(SEARCH_TYPING_PAUSE_MS);
+      return { user, pause, ...setup(props) };
+    }
+
+    it('searches once typing pauses, without Enter, and not again for the same words', async () => {
+      const { user, pause, field, onSearch } = typing();
+      await user.type(field, 'depl');
+      await user.type(field, 'oy');
+      expect(onSearch).not.toHaveBeenCalled();
+      pause();
+      expect(onSearch).toHaveBeenCalledExactlyOnceWith('deploy');
+      await user.type(field, '  ');
+      pause();
+      expect(onSearch).toHaveBeenCalledOnce();
+    });
+
+    it('never shows the results or marks of words no longer in the field', async () => {
+      const { user, pause, field, view } = typing();
+      await user.type(field, 'deploy');
+      pause();
+      await view.rerender({ status: { kind: 'done' }, results: found, scanned: 50, total: 50 });
+      expect(screen.getAllByRole('option')).toHaveLength(3);
+      await user.type(field, ' failed');
+      expect(screen.queryByRole('listbox')).not.toBeInTheDocument();
+      expect(document.querySelector('mark')).toBeNull();
+      expect(screen.getByRole('status')).toHaveTextContent(/^$/);
+      expect(field).toHaveAttribute('aria-expanded', 'false');
+      await user.clear(field);
+      expect(screen.queryByRole('listbox')).not.toBeInTheDocument();
+      // The words searched are back: so are their results.
+      await user.type(field, 'Deploy');
+      expect(screen.getAllByRole('option')).toHaveLength(3);
+    });
+
+    it('Enter searches at once while the results are of other words, and only once', async () => {
+      const { user, pause, field, onSearch, onJump } = typing({
+        status: { kind: 'done' },
+        results: found,
+      });
+      await user.type(field, 'zebra{Enter}');
+      expect(onSearch).toHaveBeenCalledExactlyOnceWith('zebra');
+      pause();
+      expect(onSearch).toHaveBeenCalledOnce();
+      expect(onJump).not.toHaveBeenCalled();
+    });
+  });
+
+  it('Enter jumps to the first result when none is highlighted', async () => {
+    const user = userEvent.setup();
+    const { field, onJump, onSearch } = setup({ status: { kind: 'done' }, results: found });
+    await user.click(field);
+    await user.keyboard('{Enter}');
+    expect(onJump).toHaveBeenCalledExactlyOnceWith(900);
+    expect(onSearch).not.toHaveBeenCalled();
+  });
+
+  it('tells in its hint that it searches as you type and what Enter does', () => {
+    const { field } = setup();
+    expect(field).toHaveAccessibleDescription(
+      /Searches as you type\. Enter jumps to the first message found, or to the one chosen with ↑ ↓\./,
+    );
   });
 });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { startSynapStandin } from '../standin/server';
 import {
+  decodeData,
   EXTERNAL,
   roomPath,
   SynapClient,
@@ -135,6 +136,24 @@ describe.skipIf(EXTERNAL)(`stand-in controls ${STANDIN_ONLY}`, { timeout: TEST_T
     expect(await ws.ping('back')).toBe('back');
   });
 
+  it('publishMany(): publishes in order, each as one publish would, and answers their offsets', async () => {
+    const room = synap.room('many');
+    await synap.client.createRoom(room);
+    await synap.client.publish(room, 'message', 'first');
+    const events = [
+      { event: 'message', data: JSON.stringify({ user_id: 'dan', message: 'hay' }) },
+      { event: 'typing', data: { z: 1.5, a: [true, null] } },
+    ];
+    expect(synap.standin.publishMany(room, events)).toEqual([1, 2]);
+    const stored = (await synap.client.consume(room, 'reader', '?from_offset=1')).events;
+    expect(stored.map((event) => [event.offset, event.event, decodeData(event.data)])).toEqual([
+      [1, 'message', events[0]?.data],
+      [2, 'typing', { a: [true, null], z: 1.5 }],
+    ]);
+    expect((await synap.client.stats(room)).total_published).toBe(3);
+    expect(() => synap.standin.publishMany(synap.room('missing'), events)).toThrow(/not found/);
+  });
+
   it('the HTTP controls do not exist unless testControls is on', async () => {
     const res = await synap.client.request('POST', '/__standin/wipe');
     expect(res.status).toBe(404);
@@ -194,6 +213,25 @@ describe.skipIf(EXTERNAL)(
       expect((await control('drop-sockets')).json()).toEqual({ ok: true });
       expect((await ws.waitForClose()).code).toBe(1006);
       expect((await control('compact')).json()).toEqual({ ok: true });
+    });
+
+    it('POST /__standin/publish-many?room=R takes an array of publish bodies and answers their offsets', async () => {
+      const room = synap.room('http-many');
+      await synap.client.createRoom(room);
+      const many = (query: string, body: unknown) => control(`publish-many${query}`, body);
+      const bodies = [
+        { event: 'message', data: 'one' },
+        { event: 'message', data: 'two' },
+      ];
+      const res = await many(`?room=${encodeURIComponent(room)}`, bodies);
+      expect(res.json()).toEqual({ offsets: [0, 1] });
+      const stored = (await synap.client.consume(room, 'reader')).events;
+      expect(stored.map((event) => decodeData(event.data))).toEqual(['one', 'two']);
+      expect((await many('', bodies)).status).toBe(400);
+      expect((await many(`?room=${room}`, [{ event: 'message' }])).status).toBe(400);
+      const missing = await many(`?room=${synap.room('http-missing')}`, bodies);
+      expect(missing.status).toBe(400);
+      expect(missing.json()).toMatchObject({ error: expect.stringMatching(/not found/) });
     });
 
     it('other methods are 405, unknown controls 404, and a preflight passes', async () => {

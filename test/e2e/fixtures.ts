@@ -340,6 +340,20 @@ export async function publishViaRest(
   return answer.offset;
 }
 
+/**
+ * Publishes many events at once, in order, each as `publishViaRest` would (a stand-in test
+ * control: fills a big room in one request); returns their offsets.
+ */
+export async function publishManyViaControl(
+  stream: string,
+  events: readonly { event: string; data: unknown }[],
+  server: string,
+): Promise<number[]> {
+  const url = `${server}/__standin/publish-many?room=${encodeURIComponent(stream)}`;
+  const answer = (await rest('POST', url, events)) as { offsets: number[] };
+  return answer.offsets;
+}
+
 /** A chat message as the app (and the seed's JavaScript) writes it: data = a JSON string. */
 export function messageData(userId: string, message: string, timestamp = Date.now()): string {
   return JSON.stringify({ user_id: userId, message, timestamp });

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { authenticate, forbiddenMessage, isAllowed, type Action, type AuthConfig } from './auth.ts';
 import type { RoomStore } from './rooms.ts';
 import type { RequestCounter, RequestCounts, RequestKind } from './request-counts.ts';
-import { parsePublishBody, serializeJson } from './serde-json.ts';
+import { parseJsonValue, parsePublishBody, serializeJson } from './serde-json.ts';
 import type { SessionParams } from './websocket.ts';
 
 /** axum's default request body limit. */
@@ -51,6 +51,14 @@ export interface TestControls {
   compact(): void;
   setWebSocket(mode: WebSocketMode): void;
   requestCounts(): RequestCounts;
+  /** Publishes the events in order, as one publish each would; their offsets (see server.ts). */
+  publishMany(room: string, events: readonly PublishedEvent[]): number[];
+}
+
+/** One event of publishMany: what a publish body holds, `data` as stored bytes of its JSON. */
+export interface PublishedEvent {
+  event: string;
+  data: Uint8Array;
 }
 
 export interface UpgradeRequest {
@@ -350,7 +358,15 @@ export function createRequestHandler(ctx: ApiContext): RequestHandler {
   ): Promise<Reply> | Reply {
     const controls = ctx.controls;
     const name = path.slice('/__standin/'.length);
-    const names = ['wipe', 'drop-sockets', 'stall', 'compact', 'websocket', 'requests'];
+    const names = [
+      'wipe',
+      'drop-sockets',
+      'stall',
+      'compact',
+      'websocket',
+      'requests',
+      'publish-many',
+    ];
     if (!controls || !names.includes(name)) return empty(404);
     if (name === 'requests') {
       if (!GET.includes(req.method ?? '')) return empty(405, { allow: GET.join(',') });
@@ -366,6 +382,10 @@ export function createRequestHandler(ctx: ApiContext): RequestHandler {
       if (!mode) return synapError(400, 'expected ?mode=working|broken');
       controls.setWebSocket(mode);
       return json(`{"ok":true,"websocket":"${mode}"}`);
+    } else if (name === 'publish-many') {
+      return readBody(req).then((body) =>
+        publishMany(controls, queryParam(rawQuery, 'room'), body),
+      );
     } else {
       return readBody(req).then((body) => {
         let on: unknown;
@@ -381,6 +401,27 @@ export function createRequestHandler(ctx: ApiContext): RequestHandler {
       });
     }
     return done;
+  }
+
+  /** `POST /__standin/publish-many?room=R` with a JSON array of publish bodies. */
+  function publishMany(
+    controls: TestControls,
+    room: string | undefined,
+    body: Buffer | 'too-large',
+  ): Reply {
+    const usage = 'expected ?room=R and a JSON array of {"event": string, "data": any}';
+    const parsed = body === 'too-large' ? undefined : parseJsonValue(body);
+    if (room === undefined || !Array.isArray(parsed)) return synapError(400, usage);
+    const events: PublishedEvent[] = [];
+    for (const item of parsed) {
+      const event = item instanceof Map ? item.get('event') : undefined;
+      const data = item instanceof Map ? item.get('data') : undefined;
+      if (typeof event !== 'string' || data === undefined) return synapError(400, usage);
+      events.push({ event, data: Buffer.from(serializeJson(data), 'utf8') });
+    }
+    const known = store.stats(room);
+    if (!known.ok) return invalidRequest(known.error);
+    return json(JSON.stringify({ offsets: controls.publishMany(room, events) }));
   }
 
   async function route(

@@ -18,6 +18,7 @@ import {
 } from './http-api.ts';
 import { RequestCounter, type RequestCounts } from './request-counts.ts';
 import { RoomStore } from './rooms.ts';
+import { parseJsonValue, serializeJson } from './serde-json.ts';
 import { StreamSessions } from './websocket.ts';
 
 export interface StandinOptions {
@@ -66,6 +67,12 @@ export interface SynapStandin {
   dropSockets(): void; // abruptly terminate every WebSocket (no close frame: like a dead network)
   stall(on: boolean): void; // stop (true) / resume (false) delivering events over WebSockets; sockets stay open (half-open simulation)
   compact(): void; // run the time-retention sweep now
+  /**
+   * Publishes many events at once (filling a big room fast), in order, exactly as one
+   * publish each would; returns their offsets. Over HTTP: `POST /__standin/publish-many?room=R`
+   * with a JSON array of publish bodies, answered `{"offsets": [...]}`.
+   */
+  publishMany(room: string, events: readonly { event: string; data: unknown }[]): number[];
   /**
    * 'broken': like the shipped Synap 1.3.1 binary, every request on /stream/{room}/ws/{sub}
    * (upgrade or not) that passes auth is answered 500 with axum's plain-text "Missing request
@@ -182,6 +189,18 @@ export async function startSynapStandin(options: StandinOptions = {}): Promise<S
       log(`WebSocket ${websocketMode}`);
     },
     requestCounts: () => counter.snapshot(),
+    publishMany: (room, events) =>
+      events.map(({ event, data }) => {
+        const published = store.publish(room, event, data);
+        if (!published.ok) throw new Error(published.error);
+        return published.value;
+      }),
+  };
+  /** A JSON value as a publish stores it: serde_json's text of it, in UTF-8. */
+  const storedBytes = (value: unknown): Uint8Array => {
+    const parsed = parseJsonValue(Buffer.from(JSON.stringify(value) ?? 'null', 'utf8'));
+    if (parsed === undefined) throw new TypeError('publishMany: data must be a JSON value');
+    return Buffer.from(serializeJson(parsed), 'utf8');
   };
 
   // Like axum: no permessage-deflate, no subprotocol chosen (a client that asks for one is
@@ -242,6 +261,11 @@ export async function startSynapStandin(options: StandinOptions = {}): Promise<S
       return closing;
     },
     ...controls,
+    publishMany: (room, events) =>
+      controls.publishMany(
+        room,
+        events.map(({ event, data }) => ({ event, data: storedBytes(data) })),
+      ),
     resetRequestCounts: () => counter.reset(),
   };
 }

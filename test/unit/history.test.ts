@@ -93,4 +93,45 @@ describe('loadHistory', () => {
     expect(page.before).toBe(9_000);
     expect(page.reachedStart).toBe(false);
   });
+
+  it('reads back to a known offset in growing pages, however many messages they bring', async () => {
+    const { consume, calls } = room(10_000);
+    const page = await loadHistory({
+      consume,
+      beforeOffset: 10_000,
+      minMessages: 0,
+      reachBackTo: 3_000,
+      maxEvents: 7_000,
+      countsAsMessage: isMessage,
+      trimToMinMessages: false,
+      growPages: true,
+      pageEvents: 250,
+    });
+    expect(calls.map(([, limit]) => limit)).toEqual([250, 500, 1_000, 2_000, 2_000, 1_250]);
+    expect(page.before).toBe(3_000);
+    expect(page.events).toHaveLength(7_000);
+  });
+
+  it('asks for no further page once its signal is aborted, and returns what it read', async () => {
+    const { consume, calls } = room(10_000);
+    const abort = new AbortController();
+    const page = await loadHistory({
+      consume,
+      beforeOffset: 10_000,
+      minMessages: 0,
+      reachBackTo: 0,
+      maxEvents: 10_000,
+      countsAsMessage: isMessage,
+      trimToMinMessages: false,
+      pageEvents: 250,
+      onProgress: (scanned) => {
+        if (scanned >= 500) abort.abort();
+      },
+      signal: abort.signal,
+    });
+    expect(calls).toHaveLength(2);
+    expect(page.before).toBe(9_500);
+    expect(page.events[0]?.offset).toBe(9_500);
+    expect(page.reachedStart).toBe(false);
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   RoomSearch,
   markWords,
+  sameQuery,
   snippetOf,
   searchWords,
   type SearchSnapshot,
@@ -87,15 +88,19 @@ function gatedConsume(inner: SearchSource['consume']) {
     await new Promise<void>((resolve) => waiting.push(resolve));
     return inner(from, limit);
   };
-  /** Lets the oldest waiting answer go, once the search has asked for it. */
-  const release = async () => {
+  /** Resolves once the search has asked for a page (its answer is then on its way). */
+  const asked = async () => {
     for (let tick = 0; waiting.length === 0; tick += 1) {
       if (tick > 1_000) throw new Error('the search never asked for a page');
       await Promise.resolve();
     }
+  };
+  /** Lets the oldest waiting answer go, once the search has asked for it. */
+  const release = async () => {
+    await asked();
     waiting.shift()?.();
   };
-  return { consume, release };
+  return { consume, release, asked };
 }
 
 describe('RoomSearch', () => {
@@ -332,11 +337,96 @@ describe('RoomSearch', () => {
     const { search, snapshots } = recorder();
     const source = { consume: gate.consume, beforeOffset: 1_000, earliestOffset: 0 };
     const first = search.search('first', source);
+    await gate.asked();
     const second = search.search('second', source);
     for (let page = 0; page < 3; page += 1) await gate.release();
     await Promise.all([first, second]);
     expect(search.snapshot).toMatchObject({ query: 'second', status: { kind: 'done' } });
     expect(snapshots.filter((snapshot) => snapshot.query === 'first')).toHaveLength(1);
+  });
+
+  describe('as the user types (one query after another)', () => {
+    it('reads from the server only what came since the last query, and finds the rest in what it read', async () => {
+      const { source, calls } = room(3_300, [
+        message(100, 'alice', 'deploy at noon'),
+        message(2_000, 'bob', 'the deploy failed'),
+        message(3_200, 'carol', 'deploy fixed'),
+      ]);
+      const { search } = recorder();
+      await search.search('deploy', source({ beforeOffset: 3_000, generation: 1 }));
+      expect(offsetsOf(search.snapshot)).toEqual([2_000, 100]);
+      calls.length = 0;
+      // 300 events later, the query changes.
+      await search.search('deploy failed', source({ generation: 1 }));
+      expect(calls).toEqual([[3_000, 300]]);
+      expect(search.snapshot).toMatchObject({ status: { kind: 'done' }, scanned: 3_300 });
+      expect(offsetsOf(search.snapshot)).toEqual([2_000]);
+      calls.length = 0;
+      await search.search('deploy', source({ generation: 1 }));
+      expect(calls).toEqual([]);
+      expect(offsetsOf(search.snapshot)).toEqual([3_200, 2_000, 100]);
+    });
+
+    it('folds edits and deletes read by an earlier query into the messages read by a later one', async () => {
+      const { source } = room(1_600, [
+        message(10, 'alice', 'lunch at noon'),
+        message(20, 'bob', 'lunch maybe'),
+        edit(1_200, 'alice', 10, 'lunch at one'),
+        remove(1_300, 'bob', 20),
+      ]);
+      const { search } = recorder();
+      await search.search('lunch', source({ beforeOffset: 1_000 }));
+      expect(offsetsOf(search.snapshot)).toEqual([20, 10]);
+      await search.search('lunch', source());
+      expect(search.snapshot.results).toMatchObject([{ offset: 10, text: 'lunch at one' }]);
+    });
+
+    it('goes on from where a stopped query ended, after searching what it read', async () => {
+      const { consume, calls } = room(2_000, [
+        message(1_900, 'alice', 'found early'),
+        message(100, 'alice', 'found late'),
+      ]);
+      const gate = gatedConsume(consume);
+      const { search } = recorder();
+      const source = { consume: gate.consume, beforeOffset: 2_000, earliestOffset: 0 };
+      const first = search.search('found', source);
+      search.stop();
+      await gate.release();
+      await first;
+      expect(search.snapshot.status).toEqual({ kind: 'stopped' });
+      const second = search.search('found', source);
+      for (let page = 0; page < 3; page += 1) await gate.release();
+      await second;
+      expect(calls.map(([from]) => from)).toEqual([1_500, 1_000, 500, 0]);
+      expect(offsetsOf(search.snapshot)).toEqual([1_900, 100]);
+    });
+
+    it('reads the room again when it is another generation (reset), or once the search was closed', async () => {
+      const { source, calls } = room(1_000, [message(900, 'alice', 'hello')]);
+      const { search } = recorder();
+      await search.search('hello', source({ generation: 1 }));
+      calls.length = 0;
+      await search.search('hello', source({ generation: 2 }));
+      expect(calls).toHaveLength(2);
+      calls.length = 0;
+      search.clear();
+      await search.search('hello', source({ generation: 2 }));
+      expect(calls).toHaveLength(2);
+      expect(offsetsOf(search.snapshot)).toEqual([900]);
+    });
+
+    it('no longer finds what retention dropped since it was read', async () => {
+      const { source } = room(1_000, [
+        message(100, 'alice', 'old news'),
+        message(800, 'bob', 'news'),
+      ]);
+      const { search } = recorder();
+      await search.search('news', source());
+      expect(offsetsOf(search.snapshot)).toEqual([800, 100]);
+      await search.search('news', source({ earliestOffset: 500 }));
+      expect(offsetsOf(search.snapshot)).toEqual([800]);
+      expect(search.snapshot).toMatchObject({ scanned: 500, total: 500 });
+    });
   });
 
   it('clear forgets the results and ignores the answer still on its way', async () => {
@@ -348,6 +438,7 @@ describe('RoomSearch', () => {
       beforeOffset: 1_000,
       earliestOffset: 0,
     });
+    await gate.asked();
     search.clear();
     await gate.release();
     await running;
@@ -387,5 +478,14 @@ describe('markWords', () => {
     ]);
     expect(markWords('abcd', ['abc', 'bcd'])).toEqual([{ text: 'abcd', match: true }]);
     expect(markWords('nothing here', ['zzz'])).toEqual([{ text: 'nothing here', match: false }]);
+  });
+});
+
+describe('sameQuery', () => {
+  it('takes queries of the same words, case, accents and spaces aside, as the same', () => {
+    expect(sameQuery('  Crème   brûlée ', 'creme brulee')).toBe(true);
+    expect(sameQuery('deploy', 'deploy failed')).toBe(false);
+    expect(sameQuery('failed deploy', 'deploy failed')).toBe(false);
+    expect(sameQuery('', '   ')).toBe(true);
   });
 });
