@@ -37,9 +37,27 @@ const FENCE = '```';
 const LANGUAGE_WORD = /^[\w+#.-]{1,32}$/;
 const SPACE = /^\s$/u;
 const PUNCTUATION_OR_SYMBOL = /^[\p{P}\p{S}]$/u;
+/**
+ * The explicit direction controls: embeddings and overrides (LRE, RLE, PDF, LRO, RLO) and
+ * isolates (LRI, RLI, FSI, PDI). An override makes "\u202Egnp.exe\u202C" display as "exe.png",
+ * and isolates can reorder words ("Trojan Source", CVE-2021-42574). The marks (LRM, RLM, ALM),
+ * which right-to-left writing uses and which cannot reverse a word, stay.
+ */
+const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
-export function formatMessage(text: string, options: FormatOptions = {}): FormattedBlock[] {
-  if (typeof text !== 'string' || text === '') return [];
+/**
+ * Untrusted text as it is shown: without direction controls, so it reads in the order it was
+ * written (as names do, see display-names.ts). Each paragraph still takes its direction from
+ * its first strong letter (dir="auto").
+ */
+export function withoutDirectionControls(text: string): string {
+  return text.replace(DIRECTION_CONTROLS, '');
+}
+
+export function formatMessage(raw: string, options: FormatOptions = {}): FormattedBlock[] {
+  if (typeof raw !== 'string' || raw === '') return [];
+  const text = withoutDirectionControls(raw);
+  if (text === '') return [];
   const name = options.mentionName?.trim() && text.includes('@') ? options.mentionName : null;
   if (!MARKUP_CHARACTER.test(text)) {
     return [{ kind: 'paragraph', children: withMentions(linkify(text), name) }];

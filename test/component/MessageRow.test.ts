@@ -73,6 +73,21 @@ describe('MessageRow edited', () => {
     expect(screen.queryByText('old words')).toBeNull();
   });
 
+  it('shows the original text of an edit without direction overrides', async () => {
+    const user = userEvent.setup();
+    render(MessageRow, {
+      message: message('alice', '\u202Egnp.exe\u202C', {
+        edited: { originalText: '\u202Etxt.exe\u202C', atMs: 1 },
+      }),
+    });
+    expect(screen.getByText('gnp.exe')).toBeInTheDocument();
+    const marker = screen.getByRole('button', { name: /^edited/ });
+    expect(marker).toHaveAttribute('title', 'Original: txt.exe');
+    await user.click(marker);
+    const original = document.getElementById(marker.getAttribute('aria-controls')!);
+    expect(original?.textContent).toBe('Original: txt.exe');
+  });
+
   it('shows no marker on a message never edited', () => {
     render(MessageRow, { message: message('alice', 'hi') });
     expect(screen.queryByRole('button', { name: /edited/ })).toBeNull();
