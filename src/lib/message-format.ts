@@ -275,6 +275,24 @@ function pushText(nodes: InlineNode[], text: string): void {
   else nodes.push({ kind: 'text', text });
 }
 
+/** Characters beyond which a message is shown folded, with "Show more". */
+export const FOLD_CHARS = 1_000;
+/** Lines beyond which a message is shown folded. */
+export const FOLD_LINES = 12;
+
+/**
+ * Whether a message is long enough to fold: other clients send up to whatever the server
+ * takes, and 5,000 characters would fill the view. Stops counting lines at the limit.
+ */
+export function isLongText(text: string): boolean {
+  if (text.length > FOLD_CHARS) return true;
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+    if ((lines += 1) > FOLD_LINES) return true;
+  }
+  return false;
+}
+
 /** The text as read once formatted, markers gone (a reply's one-line quote, tests). */
 export function plainText(text: string): string {
   const inline = (nodes: readonly InlineNode[]): string =>

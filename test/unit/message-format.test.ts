@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FOLD_CHARS,
+  FOLD_LINES,
   formatMessage,
+  isLongText,
   plainText,
   withoutDirectionControls,
   type FormattedBlock,
@@ -340,5 +343,21 @@ describe('direction controls in message text', () => {
     ]);
     expect(plainText(`${RLO}gnp.exe${PDF}`)).toBe('gnp.exe');
     expect(formatMessage(`${RLO}${PDF}`)).toEqual([]);
+  });
+});
+
+describe('isLongText', () => {
+  it('folds beyond 1,000 characters or 12 lines, not at them', () => {
+    expect(isLongText('a'.repeat(FOLD_CHARS))).toBe(false);
+    expect(isLongText('a'.repeat(FOLD_CHARS + 1))).toBe(true);
+    expect(isLongText(Array(FOLD_LINES).fill('line').join('\n'))).toBe(false);
+    expect(
+      isLongText(
+        Array(FOLD_LINES + 1)
+          .fill('line')
+          .join('\n'),
+      ),
+    ).toBe(true);
+    expect(isLongText('short')).toBe(false);
   });
 });
