@@ -2,6 +2,7 @@
 // nothing; the app can only make sure that what it shows is what is there: no invisible or
 // direction-changing characters (which let "\u202Enimda" display as "admin"), and a visible
 // mark on a name that looks like another one.
+import { CONFUSABLES_TABLE } from './confusables';
 
 /**
  * Invisible and formatting characters: bidi controls and isolates, zero-width characters, the
@@ -20,14 +21,73 @@ export function hasInvisibleCharacters(name: string): boolean {
   return new RegExp(INVISIBLE.source, 'u').test(name);
 }
 
-/** What two names that look alike share: NFKC, case folded, invisible characters gone. */
-export function nameSkeleton(name: string): string {
-  return visibleName(name).normalize('NFKC').toLowerCase().normalize('NFKC');
+let confusables: Map<string, string> | null = null;
+
+/** The confusables table as a map, built on first use. */
+function confusableMap(): Map<string, string> {
+  if (!confusables) {
+    confusables = new Map();
+    for (const entry of CONFUSABLES_TABLE.split(' ')) {
+      const source = String.fromCodePoint(entry.codePointAt(0) ?? 0);
+      confusables.set(source, entry.slice(source.length));
+    }
+  }
+  return confusables;
+}
+
+/**
+ * UTS #39's skeleton: each character replaced by the one it is confused with, between two NFD
+ * normalisations ("Аlice" with a Cyrillic А, "AIice" with a capital I and "Alice" share one).
+ */
+function skeleton(text: string): string {
+  const map = confusableMap();
+  let out = '';
+  for (const char of text.normalize('NFD')) out += map.get(char) ?? char;
+  return out.normalize('NFD');
+}
+
+/**
+ * What names that look alike share: two keys, as the skeleton is case-sensitive ("I" reads as
+ * "l", "i" does not). `exact` is the skeleton of the name as written (NFKC, invisible
+ * characters gone): "AIice" ~ "Alice". `folded` ignores case, before and after the skeleton:
+ * "ALICE" ~ "alice", "b0b" ~ "bob". Neither folds the skeleton of a name as written, which
+ * would make "Ian" (read "lan") look like "Lan".
+ */
+export function nameSkeletons(name: string): { exact: string; folded: string } {
+  const shown = visibleName(name).normalize('NFKC');
+  return {
+    exact: skeleton(shown),
+    folded: skeleton(shown.toLowerCase().normalize('NFKC')).toLowerCase(),
+  };
 }
 
 /** Whether `name` is another name than `other` that would read the same. */
 export function looksLike(name: string, other: string): boolean {
-  return name !== other && nameSkeleton(name) === nameSkeleton(other);
+  if (name === other) return false;
+  const a = nameSkeletons(name);
+  const b = nameSkeletons(other);
+  return a.exact === b.exact || a.folded === b.folded;
+}
+
+/**
+ * The names of `names` that look like another one of them (all of each such group: in a list,
+ * none is known to be the first). Linear in the number of names.
+ */
+export function lookalikesAmong(names: readonly string[]): Set<string> {
+  const groups = new Map<string, Set<string>>();
+  for (const name of new Set(names)) {
+    const { exact, folded } = nameSkeletons(name);
+    for (const key of [`e${exact}`, `f${folded}`]) {
+      const group = groups.get(key) ?? new Set<string>();
+      group.add(name);
+      groups.set(key, group);
+    }
+  }
+  const marked = new Set<string>();
+  for (const group of groups.values()) {
+    if (group.size > 1) for (const name of group) marked.add(name);
+  }
+  return marked;
 }
 
 /**
@@ -37,7 +97,8 @@ export function looksLike(name: string, other: string): boolean {
  */
 export class LookalikeNames {
   readonly #ownName: string;
-  readonly #firstBySkeleton = new Map<string, string>();
+  /** The first name seen per key (`e` + exact skeleton, `f` + folded one). */
+  readonly #firstByKey = new Map<string, string>();
   readonly #answers = new Map<string, boolean>();
 
   constructor(ownName: string) {
@@ -47,10 +108,13 @@ export class LookalikeNames {
   isLookalike(name: string): boolean {
     let answer = this.#answers.get(name);
     if (answer === undefined) {
-      const skeleton = nameSkeleton(name);
-      const first = this.#firstBySkeleton.get(skeleton);
-      if (first === undefined) this.#firstBySkeleton.set(skeleton, name);
-      answer = looksLike(name, this.#ownName) || (first !== undefined && first !== name);
+      const { exact, folded } = nameSkeletons(name);
+      answer = looksLike(name, this.#ownName);
+      for (const key of [`e${exact}`, `f${folded}`]) {
+        const first = this.#firstByKey.get(key);
+        if (first === undefined) this.#firstByKey.set(key, name);
+        else if (first !== name) answer = true;
+      }
       this.#answers.set(name, answer);
     }
     return answer;

@@ -39,9 +39,15 @@ export function linkify(text: string): LinkifySegment[] {
     } else if (code === 0x40 /* @ */) {
       const email = matchEmail(text, i, textStart);
       if (email) {
-        pushText(segments, text, textStart, email.start);
+        // "mailto:bob@example.com" is one link, its scheme included, as it was written.
+        const scheme = hasMailtoBefore(text, email.start, textStart) ? MAILTO.length : 0;
+        pushText(segments, text, textStart, email.start - scheme);
         const address = text.slice(email.start, email.end);
-        segments.push({ kind: 'link', text: address, href: `mailto:${address}` });
+        segments.push({
+          kind: 'link',
+          text: text.slice(email.start - scheme, email.end),
+          href: `mailto:${address}`,
+        });
         i = textStart = email.end;
         continue;
       }
@@ -50,6 +56,17 @@ export function linkify(text: string): LinkifySegment[] {
   }
   pushText(segments, text, textStart, text.length);
   return segments;
+}
+
+const MAILTO = 'mailto:';
+
+/** Whether the scheme "mailto:" (any case) is written just before `at`, in text not linked yet. */
+function hasMailtoBefore(text: string, at: number, lowerBound: number): boolean {
+  const start = at - MAILTO.length;
+  if (start < lowerBound || !startsWithIgnoreCase(text, start, MAILTO)) return false;
+  // "notmailto:" is a word that happens to end in the scheme, as "xhttp://" is.
+  const before = start > 0 ? text[start - 1] : undefined;
+  return before === undefined || !isLetterOrDigit(before);
 }
 
 function pushText(segments: LinkifySegment[], text: string, start: number, end: number): void {

@@ -37,9 +37,27 @@ const FENCE = '```';
 const LANGUAGE_WORD = /^[\w+#.-]{1,32}$/;
 const SPACE = /^\s$/u;
 const PUNCTUATION_OR_SYMBOL = /^[\p{P}\p{S}]$/u;
+/**
+ * The explicit direction controls: embeddings and overrides (LRE, RLE, PDF, LRO, RLO) and
+ * isolates (LRI, RLI, FSI, PDI). An override makes "\u202Egnp.exe\u202C" display as "exe.png",
+ * and isolates can reorder words ("Trojan Source", CVE-2021-42574). The marks (LRM, RLM, ALM),
+ * which right-to-left writing uses and which cannot reverse a word, stay.
+ */
+const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 
-export function formatMessage(text: string, options: FormatOptions = {}): FormattedBlock[] {
-  if (typeof text !== 'string' || text === '') return [];
+/**
+ * Untrusted text as it is shown: without direction controls, so it reads in the order it was
+ * written (as names do, see display-names.ts). Each paragraph still takes its direction from
+ * its first strong letter (dir="auto").
+ */
+export function withoutDirectionControls(text: string): string {
+  return text.replace(DIRECTION_CONTROLS, '');
+}
+
+export function formatMessage(raw: string, options: FormatOptions = {}): FormattedBlock[] {
+  if (typeof raw !== 'string' || raw === '') return [];
+  const text = withoutDirectionControls(raw);
+  if (text === '') return [];
   const name = options.mentionName?.trim() && text.includes('@') ? options.mentionName : null;
   if (!MARKUP_CHARACTER.test(text)) {
     return [{ kind: 'paragraph', children: withMentions(linkify(text), name) }];
@@ -255,6 +273,24 @@ function pushText(nodes: InlineNode[], text: string): void {
   const last = nodes[nodes.length - 1];
   if (last?.kind === 'text') nodes[nodes.length - 1] = { kind: 'text', text: last.text + text };
   else nodes.push({ kind: 'text', text });
+}
+
+/** Characters beyond which a message is shown folded, with "Show more". */
+export const FOLD_CHARS = 1_000;
+/** Lines beyond which a message is shown folded. */
+export const FOLD_LINES = 12;
+
+/**
+ * Whether a message is long enough to fold: other clients send up to whatever the server
+ * takes, and 5,000 characters would fill the view. Stops counting lines at the limit.
+ */
+export function isLongText(text: string): boolean {
+  if (text.length > FOLD_CHARS) return true;
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+    if ((lines += 1) > FOLD_LINES) return true;
+  }
+  return false;
 }
 
 /** The text as read once formatted, markers gone (a reply's one-line quote, tests). */

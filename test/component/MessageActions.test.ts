@@ -5,6 +5,11 @@ import MessageActions from '../../src/components/MessageActions.svelte';
 import MessageRow from '../../src/components/MessageRow.svelte';
 import { message } from './fixtures';
 
+/** Every row's ⋯ button: "Actions for Bob's message of 3:41 PM". */
+const ACTIONS = /^Actions for /;
+const FSI = '\u2068';
+const PDI = '\u2069';
+
 const handlers = () => ({
   onPickReaction: vi.fn(),
   onReply: vi.fn(),
@@ -19,7 +24,7 @@ function itemNames(): string[] {
 }
 
 async function openMenu(user: ReturnType<typeof userEvent.setup>) {
-  const trigger = screen.getByRole('button', { name: 'Message actions' });
+  const trigger = screen.getByRole('button', { name: ACTIONS });
   await user.click(trigger);
   return trigger;
 }
@@ -28,13 +33,28 @@ describe('MessageActions', () => {
   it('is a menu button, closed until pressed', async () => {
     const user = userEvent.setup();
     render(MessageActions, { message: message('alice', 'hi'), ...handlers() });
-    const trigger = screen.getByRole('button', { name: 'Message actions' });
+    const trigger = screen.getByRole('button', { name: ACTIONS });
     expect(trigger).toHaveAttribute('aria-haspopup', 'menu');
     expect(trigger).toHaveAttribute('aria-expanded', 'false');
     expect(screen.queryByRole('menu')).toBeNull();
     await user.click(trigger);
     expect(trigger).toHaveAttribute('aria-expanded', 'true');
     expect(screen.getAllByRole('menuitem')[0]).toHaveFocus();
+  });
+
+  it("is named for the message's author and time, so each row's button is told apart", () => {
+    render(MessageActions, { message: message('bob', 'hi'), when: '3:41 PM', ...handlers() });
+    render(MessageActions, {
+      message: message('me', 'hello', { own: true }),
+      when: '3:42 PM',
+      ...handlers(),
+    });
+    expect(
+      screen.getAllByRole('button', { name: ACTIONS }).map((button) => button.ariaLabel),
+    ).toEqual([
+      `Actions for ${FSI}bob${PDI}'s message of 3:41 PM`,
+      'Actions for your message of 3:42 PM',
+    ]);
   });
 
   it("offers no Edit or Delete on someone else's message", async () => {
@@ -115,7 +135,7 @@ describe('MessageActions', () => {
   it('moves with the arrow keys (wrapping), Home and End, and closes on Escape', async () => {
     const user = userEvent.setup();
     render(MessageActions, { message: message('me', 'mine'), ...handlers() });
-    const trigger = screen.getByRole('button', { name: 'Message actions' });
+    const trigger = screen.getByRole('button', { name: ACTIONS });
     trigger.focus();
     await user.keyboard('{ArrowDown}');
     const items = screen.getAllByRole('menuitem');
@@ -138,7 +158,7 @@ describe('MessageActions', () => {
     const on = handlers();
     const msg = message('alice', 'hi');
     render(MessageActions, { message: msg, ...on });
-    screen.getByRole('button', { name: 'Message actions' }).focus();
+    screen.getByRole('button', { name: ACTIONS }).focus();
     await user.keyboard('{ArrowUp}');
     expect(screen.getByRole('menuitem', { name: 'Copy text' })).toHaveFocus();
     await user.keyboard('{ArrowUp}{Enter}');
@@ -195,13 +215,25 @@ describe('MessageActions in a message row', () => {
     await user.click(screen.getByRole('menuitem', { name: 'React…' }));
     await user.click(screen.getByRole('button', { name: 'party popper' }));
     expect(onReact).toHaveBeenCalledWith(msg, '🎉', true);
-    expect(screen.getByRole('button', { name: 'Message actions' })).toHaveFocus();
+    expect(screen.getByRole('button', { name: ACTIONS })).toHaveFocus();
+  });
+
+  it('names the button with the time the row shows', () => {
+    const sentAtMs = Date.UTC(2024, 2, 5, 15, 41);
+    render(MessageRow, {
+      message: message('bob', 'hi', { sentAtMs }),
+      locale: 'en-US',
+      timeZone: 'UTC',
+    });
+    expect(
+      screen.getByRole('button', { name: `Actions for ${FSI}bob${PDI}'s message of 3:41 PM` }),
+    ).toBeInTheDocument();
   });
 
   it('has no actions for pending, failed or deleted messages', () => {
     render(MessageRow, { message: message('me', 'a', { offset: null, status: 'pending' }) });
     render(MessageRow, { message: message('me', 'b', { offset: null, status: 'failed' }) });
     render(MessageRow, { message: message('me', '', { deleted: { atMs: 1 } }) });
-    expect(screen.queryByRole('button', { name: 'Message actions' })).toBeNull();
+    expect(screen.queryByRole('button', { name: ACTIONS })).toBeNull();
   });
 });

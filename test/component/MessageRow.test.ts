@@ -73,6 +73,21 @@ describe('MessageRow edited', () => {
     expect(screen.queryByText('old words')).toBeNull();
   });
 
+  it('shows the original text of an edit without direction overrides', async () => {
+    const user = userEvent.setup();
+    render(MessageRow, {
+      message: message('alice', '\u202Egnp.exe\u202C', {
+        edited: { originalText: '\u202Etxt.exe\u202C', atMs: 1 },
+      }),
+    });
+    expect(screen.getByText('gnp.exe')).toBeInTheDocument();
+    const marker = screen.getByRole('button', { name: /^edited/ });
+    expect(marker).toHaveAttribute('title', 'Original: txt.exe');
+    await user.click(marker);
+    const original = document.getElementById(marker.getAttribute('aria-controls')!);
+    expect(original?.textContent).toBe('Original: txt.exe');
+  });
+
   it('shows no marker on a message never edited', () => {
     render(MessageRow, { message: message('alice', 'hi') });
     expect(screen.queryByRole('button', { name: /edited/ })).toBeNull();
@@ -176,5 +191,46 @@ describe('MessageRow pending change', () => {
   it('still says a message of the user is being sent', () => {
     render(MessageRow, { message: message('me', 'mine', { offset: null, status: 'pending' }) });
     expect(screen.getByText('Sending…')).toBeInTheDocument();
+  });
+});
+
+describe('MessageRow long messages', () => {
+  const long = 'word '.repeat(1_000);
+
+  it('folds a message of 5,000 characters behind "Show more", and "Show less" folds it again', async () => {
+    const user = userEvent.setup();
+    const { container } = render(MessageRow, { message: message('alice', long) });
+    const more = screen.getByRole('button', { name: 'Show more' });
+    const text = document.getElementById(more.getAttribute('aria-controls')!);
+    expect(text).toHaveClass('folded');
+    expect(text).toHaveTextContent(long.trim());
+    expect(more).toHaveAttribute('aria-expanded', 'false');
+    await user.click(more);
+    expect(more).toHaveTextContent('Show less');
+    expect(more).toHaveAttribute('aria-expanded', 'true');
+    expect(text).not.toHaveClass('folded');
+    await user.click(more);
+    expect(more).toHaveTextContent('Show more');
+    expect(container.querySelector('.folded')).toBe(text);
+  });
+
+  it('unfolds from the keyboard', async () => {
+    const user = userEvent.setup();
+    render(MessageRow, { message: message('alice', Array(20).fill('a line').join('\n')) });
+    // After the message's ⋯ button, in reading order.
+    await user.tab();
+    expect(screen.getByRole('button', { name: /^Actions for / })).toHaveFocus();
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'Show more' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('button', { name: 'Show less' })).toHaveFocus();
+    await user.keyboard(' ');
+    expect(screen.getByRole('button', { name: 'Show more' })).toHaveFocus();
+  });
+
+  it('does not fold a message of a few lines', () => {
+    const { container } = render(MessageRow, { message: message('alice', 'one\ntwo\nthree') });
+    expect(screen.queryByRole('button', { name: /Show (more|less)/ })).toBeNull();
+    expect(container.querySelector('.folded')).toBeNull();
   });
 });

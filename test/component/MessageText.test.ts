@@ -9,6 +9,14 @@ describe('MessageText', () => {
     expect(container.querySelector('p')?.textContent).toBe(text);
   });
 
+  it('shows text in the order it was written: a right-to-left override does not turn "gnp.exe" into "exe.png"', () => {
+    const { container } = render(MessageText, {
+      text: 'open \u202Egnp.exe\u202C or \u2067evil\u2069\n```\n\u202Ecode\u202C\n```',
+    });
+    expect(container.querySelector('p')?.textContent).toBe('open gnp.exe or evil');
+    expect(container.querySelector('pre')?.textContent).toBe('code');
+  });
+
   it('creates no elements from markup', () => {
     const text =
       '<img src=x onerror=alert(1)><a href="javascript:alert(1)">x</a><svg onload=alert(1)>';
@@ -175,6 +183,7 @@ describe('MessageText formatting', () => {
     );
     expect(attributes.filter((name) => /^on|srcdoc|src|style/i.test(name))).toEqual([]);
     expect(container.textContent).toContain('<script>alert(1)</script>');
-    expect(container.textContent).toContain('\u202e*evil*\u202c');
+    expect(container.textContent).toContain('evil');
+    expect(container.textContent).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
   });
 });

@@ -29,6 +29,28 @@ describe('PresenceList', () => {
     expect(own).toHaveTextContent('(you)');
   });
 
+  it('marks names that read like another one in the list, never the own name', () => {
+    render(PresenceList, {
+      users: [
+        { userId: 'Alice', lastSeenMs: 0, own: true },
+        { userId: 'ALICE', lastSeenMs: 0, own: false },
+        { userId: '\u0410lice', lastSeenMs: 0, own: false },
+        { userId: 'bob', lastSeenMs: 0, own: false },
+      ],
+    });
+    const marked = screen
+      .getAllByText('look-alike')
+      .map((mark) => mark.closest('li')?.querySelector('bdi')?.textContent);
+    expect(marked).toEqual(['ALICE', '\u0410lice']);
+    expect(screen.getByText('bob').closest('li')).not.toHaveTextContent('look-alike');
+    expect(screen.getByText('Alice').closest('li')).not.toHaveTextContent('look-alike');
+  });
+
+  it('isolates each name, so a right-to-left one cannot reorder what follows it', () => {
+    render(PresenceList, { users });
+    expect(screen.getByText('alice').tagName).toBe('BDI');
+  });
+
   it('updates the count', async () => {
     const { rerender } = render(PresenceList, { users });
     await rerender({ users: users.slice(0, 1) });

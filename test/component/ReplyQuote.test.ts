@@ -21,6 +21,15 @@ describe('ReplyQuote', () => {
     expect(onJump).toHaveBeenCalledWith(7);
   });
 
+  it('quotes the text without direction overrides, in its line and its name', () => {
+    render(ReplyQuote, {
+      quote: { offset: 7, state: 'shown', userId: 'alice', text: '\u202Egnp.exe\u202C' },
+      onJump: () => {},
+    });
+    const quote = screen.getByRole('button', { name: /: gnp\.exe$/ });
+    expect(quote.querySelector('.text')?.textContent).toBe('gnp.exe');
+  });
+
   it('jumps with the keyboard too', async () => {
     const user = userEvent.setup();
     const onJump = vi.fn();

@@ -124,6 +124,14 @@ describe('RoomList', () => {
     expect(onJoin).toHaveBeenCalledWith('café crème');
   });
 
+  it('names each Join button by what it shows, then the room (axe label-content-name-mismatch)', () => {
+    setup();
+    const join = screen.getByRole('button', { name: 'Join ops' });
+    expect(join.textContent?.trim()).toBe('Join');
+    expect(join.getAttribute('aria-label')?.startsWith(join.textContent?.trim() ?? '?')).toBe(true);
+    expect(join.closest('li')?.querySelector('bdi')?.textContent).toBe('ops');
+  });
+
   it('joins an available room in one click', async () => {
     const user = userEvent.setup();
     const { onJoin } = setup();

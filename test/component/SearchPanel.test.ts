@@ -101,6 +101,16 @@ describe('SearchPanel', () => {
     expect(screen.getByRole('status')).toHaveTextContent('3 messages found.');
   });
 
+  it('shows a result in the order it was written, without direction overrides', () => {
+    setup({
+      status: { kind: 'done' },
+      results: [result(7, 'eve', 'get \u202Egnp', '.exe', '\u202C now')],
+      scanned: 10,
+      total: 10,
+    });
+    expect(screen.getByRole('option')).toHaveTextContent('get gnp.exe now');
+  });
+
   it('moves through the results with ↑ and ↓ and jumps to the highlighted one with Enter', async () => {
     const user = userEvent.setup();
     const { field, onJump, onSearch } = setup({ status: { kind: 'done' }, results: found });

@@ -39,7 +39,7 @@ const replyBox = (page: Page) => page.getByRole('textbox', { name: 'Reply', exac
 /** Opens the row's "⋯" menu the way a mouse user does (it shows on hover) and picks `item`. */
 async function rowAction(row: Locator, item: string): Promise<void> {
   await row.hover();
-  const trigger = row.getByRole('button', { name: 'Message actions' });
+  const trigger = row.getByRole('button', { name: /^Actions for / });
   await trigger.click();
   await expect(trigger).toHaveAttribute('aria-expanded', 'true');
   const menu = row.page().getByRole('menu', { name: 'Message actions' });

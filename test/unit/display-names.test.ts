@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { decodeChatEvent } from '../../src/lib/chat-events';
+import { CONFUSABLES_TABLE } from '../../src/lib/confusables';
 import {
   hasInvisibleCharacters,
+  LookalikeNames,
+  lookalikesAmong,
   looksLike,
-  nameSkeleton,
+  nameSkeletons,
   visibleName,
 } from '../../src/lib/display-names';
 import { SafeStorage } from '../../src/lib/safe-storage';
@@ -25,12 +28,66 @@ describe('display names', () => {
   });
 
   it('tells names that read the same after NFKC and case folding', () => {
-    expect(nameSkeleton('Ａlice')).toBe(nameSkeleton('alice'));
-    expect(nameSkeleton('ALICE')).toBe('alice');
+    expect(nameSkeletons('Ａlice')).toEqual(nameSkeletons('Alice'));
+    expect(nameSkeletons('ALICE').folded).toBe('alice');
     expect(looksLike('Alice', 'alice')).toBe(true);
     expect(looksLike('alice\u200B', 'alice')).toBe(true);
     expect(looksLike('alice', 'alice')).toBe(false);
     expect(looksLike('alicia', 'alice')).toBe(false);
+  });
+
+  it.each([
+    ['\u0410lice', 'Alice', 'a Cyrillic А'],
+    ['\u0430lice', 'alice', 'a Cyrillic а'],
+    ['\u0391lice', 'Alice', 'a Greek Α'],
+    ['b\u03BFb', 'bob', 'a Greek ο'],
+    ['AIice', 'Alice', 'a capital I for an l'],
+    ['A1ice', 'Alice', 'a digit 1 for an l'],
+    ['B0B', 'BOB', 'a zero for an O'],
+    ['b0b', 'bob', 'a zero for an o, ignoring case'],
+    ['rnartin', 'martin', '"rn" for an m'],
+    ['\u0420\u0430\u0443\u0440\u0430l', 'PayPal', 'Cyrillic Р, а, у'],
+    ['ALICE', 'Alice', 'another case'],
+  ])('takes %j for a look-alike of %j (%s)', (name, other) => {
+    expect(looksLike(name, other)).toBe(true);
+    expect(looksLike(other, name)).toBe(true);
+  });
+
+  it.each([
+    ['Ian', 'Lan'],
+    ['alice', 'alicia'],
+    ['Zoë', 'Zoe'],
+    ['bob', 'bo'],
+    ['Анна', 'Anna'],
+  ])('keeps %j and %j apart: they read differently', (name, other) => {
+    expect(looksLike(name, other)).toBe(false);
+  });
+
+  it('ships a small generated table of confusables (UTS #39), not the whole of it', () => {
+    const entries = CONFUSABLES_TABLE.split(' ');
+    expect(entries.length).toBeGreaterThan(300);
+    expect(CONFUSABLES_TABLE.length).toBeLessThan(8_000);
+    expect(entries).toContain('\u0430a');
+    expect(entries).toContain('0O');
+  });
+
+  it('marks a name that reads like an earlier one or like the own name, never the first', () => {
+    const names = new LookalikeNames('me');
+    expect(names.isLookalike('Alice')).toBe(false);
+    expect(names.isLookalike('\u0410lice')).toBe(true);
+    expect(names.isLookalike('ALICE')).toBe(true);
+    expect(names.isLookalike('Alice')).toBe(false);
+    expect(names.isLookalike('bob')).toBe(false);
+    expect(names.isLookalike('m\u0435')).toBe(true);
+  });
+
+  it('picks out every name in a list that looks like another one in it', () => {
+    expect(lookalikesAmong(['me', 'Alice', 'ALICE', 'bob', '\u0412ob', 'carol'])).toEqual(
+      new Set(['Alice', 'ALICE']),
+    );
+    expect(lookalikesAmong(['me', 'm\u0435', 'bob', 'B0b', 'Ian', 'Lan'])).toEqual(
+      new Set(['me', 'm\u0435', 'bob', 'B0b']),
+    );
   });
 
   it('refuses a display name with invisible or bidi characters on first run', () => {

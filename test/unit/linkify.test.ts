@@ -35,6 +35,18 @@ describe('linkify', () => {
     expect(links('a@b, a@localhost, @example.com, bob@example.c')).toEqual([]);
   });
 
+  it('takes a written "mailto:" into the link, whatever its case', () => {
+    expect(linkify('write to mailto:bob@example.com today')).toEqual([
+      { kind: 'text', text: 'write to ' },
+      { kind: 'link', text: 'mailto:bob@example.com', href: 'mailto:bob@example.com' },
+      { kind: 'text', text: ' today' },
+    ]);
+    expect(links('(MailTo:ann@example.org)')).toEqual([
+      ['MailTo:ann@example.org', 'mailto:ann@example.org'],
+    ]);
+    expect(links('notmailto:x@example.org')).toEqual([['x@example.org', 'mailto:x@example.org']]);
+  });
+
   it('keeps every text character: segments join back to the input', () => {
     const input = 'x (http://a.com/b_(c)), www.d.org. e@f.io! "https://g.net/" <http://h.io>';
     expect(

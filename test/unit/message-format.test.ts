@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FOLD_CHARS,
+  FOLD_LINES,
   formatMessage,
+  isLongText,
   plainText,
+  withoutDirectionControls,
   type FormattedBlock,
   type InlineNode,
 } from '../../src/lib/message-format';
@@ -246,9 +250,9 @@ describe('formatMessage: hostile input', () => {
     expect(nodes.filter((n) => n.kind !== 'text' && n.kind !== 'link')).toEqual([]);
   });
 
-  it('keeps bidi controls as text', () => {
-    expect(inline('\u202e*evil*\u202c')).toEqual([text('\u202e*evil*\u202c')]);
-    expect(inline('*a\u202eb\u200f*')).toEqual([strong(text('a\u202eb\u200f'))]);
+  it('drops direction overrides before formatting, keeping the marks', () => {
+    expect(inline('\u202e*evil*\u202c')).toEqual([strong(text('evil'))]);
+    expect(inline('*a\u202eb\u200f*')).toEqual([strong(text('ab\u200f'))]);
   });
 
   it.each([
@@ -310,5 +314,50 @@ describe('plainText', () => {
     expect(plainText('Lunch at *noon*? `a_b` and _soon_')).toBe('Lunch at noon? a_b and soon');
     expect(plainText('> quoted\n```\n*not bold*\n```')).toBe('quoted\n*not bold*');
     expect(plainText('2*3*4 stays')).toBe('2*3*4 stays');
+  });
+});
+
+describe('direction controls in message text', () => {
+  const RLO = '\u202E';
+  const PDF = '\u202C';
+
+  it('drops overrides, embeddings and isolates, so "gnp.exe" cannot show as "exe.png"', () => {
+    expect(withoutDirectionControls(`${RLO}gnp.exe${PDF}`)).toBe('gnp.exe');
+    expect(withoutDirectionControls('\u202Aa\u202Bb\u202Dc\u2066d\u2067e\u2068f\u2069')).toBe(
+      'abcdef',
+    );
+  });
+
+  it('keeps the marks right-to-left writing uses, and the letters of any script', () => {
+    const hebrew = 'שלום\u200F world \u200E!\u061C';
+    expect(withoutDirectionControls(hebrew)).toBe(hebrew);
+  });
+
+  it('formats and quotes the text without them, code blocks included', () => {
+    expect(inline(`see ${RLO}gnp.exe${PDF} *now*`)).toEqual([
+      text('see gnp.exe '),
+      strong(text('now')),
+    ]);
+    expect(formatMessage(`\`\`\`\nif (${RLO}x${PDF}) run()\n\`\`\``)).toEqual([
+      { kind: 'code', lang: '', text: 'if (x) run()' },
+    ]);
+    expect(plainText(`${RLO}gnp.exe${PDF}`)).toBe('gnp.exe');
+    expect(formatMessage(`${RLO}${PDF}`)).toEqual([]);
+  });
+});
+
+describe('isLongText', () => {
+  it('folds beyond 1,000 characters or 12 lines, not at them', () => {
+    expect(isLongText('a'.repeat(FOLD_CHARS))).toBe(false);
+    expect(isLongText('a'.repeat(FOLD_CHARS + 1))).toBe(true);
+    expect(isLongText(Array(FOLD_LINES).fill('line').join('\n'))).toBe(false);
+    expect(
+      isLongText(
+        Array(FOLD_LINES + 1)
+          .fill('line')
+          .join('\n'),
+      ),
+    ).toBe(true);
+    expect(isLongText('short')).toBe(false);
   });
 });
