@@ -14,6 +14,7 @@ import { FrequentEmoji } from '../lib/frequent-emoji';
 import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
 import { SynapError, SynapRest } from '../lib/synap-rest';
+import { OFFLINE_ROOM_LIST, describeServerError } from '../lib/server-problem';
 import { SentLog } from '../lib/sent-log';
 import { outboxKey } from '../lib/room-link';
 import type { MovedFrom } from '../lib/moved-history';
@@ -60,27 +61,6 @@ export interface ChatAppOptions {
 
 export type Phase = 'setup' | 'chat';
 
-/** Explains a failed server check in words a user can act on. */
-export function describeServerError(error: unknown, serverUrl: string): string {
-  if (!(error instanceof SynapError)) return `Unexpected problem: ${String(error)}`;
-  switch (error.kind) {
-    case 'unauthorized':
-      return `${serverUrl} refused the API key (401 Unauthorized): enter a valid key.`;
-    case 'forbidden':
-      return `This API key is not allowed to do that on ${serverUrl} (403 Forbidden).`;
-    case 'network':
-      return `${error.message}. Check the address and that the server is running.`;
-    case 'bad_response':
-      return `${error.message}.`;
-    case 'bad_request':
-      return error.status === 404 || error.status === 405
-        ? `${serverUrl} answered ${error.status}: is this the address of a Synap server?`
-        : error.message;
-    default:
-      return error.message;
-  }
-}
-
 export class ChatApp {
   readonly settings: SettingsStore;
   readonly #options: ChatAppOptions;
@@ -117,6 +97,9 @@ export class ChatApp {
   /** This user on this device, as Synap knows the reader (stable: see subscriber-id.ts). */
   #subscriberId = '';
   #visible = $state(true);
+  /** The browser has a network (as it says): without one, no server is to blame. */
+  #online = $state(true);
+  readonly #unwatchNetwork: () => void;
   #listTimer: ReturnType<typeof setInterval> | null = null;
 
   readonly activeRoom: RoomState | null = $derived(
@@ -150,6 +133,19 @@ export class ChatApp {
         : ((globalThis as { Notification?: NotificationConstructorLike }).Notification ?? null);
     this.#notifier = new DesktopNotifier(Notification, () => globalThis.focus?.());
     this.#notificationPermission = this.#notifier.permission;
+    const network = options.network ?? null;
+    this.#online = network?.online ?? true;
+    this.#unwatchNetwork =
+      network?.subscribe((online) => {
+        this.#online = online;
+        // The list's last error may be the network's: read it again at once.
+        if (online) void this.refreshRoomList();
+      }) ?? (() => undefined);
+  }
+
+  /** The browser says it has a network (always true where it cannot tell). */
+  get online(): boolean {
+    return this.#online;
   }
 
   /** The user reacted with `emoji`: it moves up in the picker. */
@@ -226,6 +222,8 @@ export class ChatApp {
     return this.#activeId;
   }
   get listError(): string | null {
+    // Offline, whatever failed failed for that: no address or server is to blame.
+    if (this.#listError !== null && !this.#online) return OFFLINE_ROOM_LIST;
     return this.#listError;
   }
   get joinError(): string | null {
@@ -263,7 +261,7 @@ export class ChatApp {
         } catch (error) {
           // A key limited to some rooms may not list them all: chatting can still work.
           if (error instanceof SynapError && error.kind === 'forbidden') return null;
-          return describeServerError(error, server.url);
+          return describeServerError(error, server, { online: this.#online });
         }
       }),
     );
@@ -293,6 +291,11 @@ export class ChatApp {
   /** The servers of the list, as the status line and room details name them. */
   get servers(): readonly string[] {
     return this.#serverEntries.map((server) => server.url);
+  }
+
+  /** The user gave this server of the list an API key. */
+  hasApiKey(serverUrl: string): boolean {
+    return (this.#serverEntries.find((entry) => entry.url === serverUrl)?.apiKey ?? '') !== '';
   }
 
   /** Rooms listed by a server that does not own them by the placement: id → that server. */
@@ -384,6 +387,7 @@ export class ChatApp {
   /** Every server's rooms, as one list; a room on a server that does not own it is flagged. */
   async refreshRoomList(): Promise<void> {
     const servers = this.#servers;
+    const entries = this.#serverEntries;
     if (servers.length === 0) return;
     const { roomPrefix } = this.settings.current;
     const answers = await Promise.all(
@@ -395,7 +399,14 @@ export class ChatApp {
           const text =
             error instanceof SynapError && error.kind === 'forbidden'
               ? `${server.url}: this API key may not list the rooms; join a room by its name.`
-              : describeServerError(error, server.url);
+              : describeServerError(
+                  error,
+                  entries.find((entry) => entry.url === server.url) ?? {
+                    url: server.url,
+                    apiKey: '',
+                  },
+                  { online: this.#online },
+                );
           return { url: server.url, ids: [] as string[], error: text };
         }
       }),
@@ -445,6 +456,7 @@ export class ChatApp {
   }
 
   dispose(): void {
+    this.#unwatchNetwork();
     void this.#stopAll('none');
   }
 
