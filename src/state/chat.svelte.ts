@@ -17,6 +17,13 @@ import { SynapError, SynapRest } from '../lib/synap-rest';
 import { OFFLINE_ROOM_LIST, describeServerError } from '../lib/server-problem';
 import { SentLog } from '../lib/sent-log';
 import { outboxKey } from '../lib/room-link';
+import { readOutgoing } from '../lib/outbox';
+import {
+  carriesRooms,
+  setAsideReason,
+  unsentSetAside,
+  type UnsentSetAside,
+} from '../lib/unsent-set-aside';
 import type { MovedFrom } from '../lib/moved-history';
 import type { RoomNews } from '../lib/room-session';
 import { ServerConnection } from '../lib/server-connection';
@@ -240,8 +247,15 @@ export class ChatApp {
     this.#start(this.settings.current, initialRoom);
   }
 
-  /** Checks the servers with these settings, then saves them and (re)starts the chat. */
-  async connect(settings: ChatSettings, initialRoom: string | null = null): Promise<boolean> {
+  /**
+   * Checks the servers with these settings, then saves them and (re)starts the chat.
+   * `discardUnsent`: the unsent messages these settings leave behind (see unsentSetAside) go.
+   */
+  async connect(
+    settings: ChatSettings,
+    initialRoom: string | null = null,
+    { discardUnsent = false }: { discardUnsent?: boolean } = {},
+  ): Promise<boolean> {
     this.#busy = true;
     this.#setupError = null;
     const fail = (problem: string): boolean => {
@@ -268,6 +282,7 @@ export class ChatApp {
     const problem = problems.find((text) => text !== null);
     if (problem) return fail(problem);
     const previous = this.settings.current;
+    const setAside = this.unsentSetAside(next);
     // Through the first-run form: the user asked to start, so they land in a room.
     const firstRunForm = !this.settings.saved;
     this.settings.save(next);
@@ -278,6 +293,7 @@ export class ChatApp {
       );
     // Nothing that the rooms depend on changed: keep them (and their unsent messages).
     if (!sameChat) {
+      if (setAside && discardUnsent) this.#discardUnsent(setAside, previous.userId);
       if (this.#servers.length > 0) this.#carryOver(previous, next);
       // Goodbyes go out without waiting: the old server may be why the settings changed.
       void this.#stopAll('keepalive');
@@ -286,6 +302,25 @@ export class ChatApp {
     this.#phase = 'chat';
     this.#busy = false;
     return true;
+  }
+
+  /**
+   * The unsent messages that saving `next` would leave stored for the old server or prefix
+   * (the rooms do not go with such a change); null when none would be.
+   */
+  unsentSetAside(next: ChatSettings): UnsentSetAside | null {
+    if (this.#servers.length === 0) return null;
+    const previous = this.settings.current;
+    const reason = setAsideReason(
+      { servers: this.#serverEntries, roomPrefix: previous.roomPrefix },
+      { servers: this.#entriesOf(next), roomPrefix: next.roomPrefix },
+    );
+    const rooms = this.#rooms.map((room) => ({
+      roomId: room.id,
+      serverUrl: room.serverUrl,
+      count: this.#unsentIn(room, previous.userId).length,
+    }));
+    return unsentSetAside(rooms, reason);
   }
 
   /** The servers of the list, as the status line and room details name them. */
@@ -493,8 +528,9 @@ export class ChatApp {
   #carryOver(previous: ChatSettings, next: ChatSettings): void {
     const before = this.#entriesOf(previous);
     const after = this.#entriesOf(next);
-    const shared = before.some((server) => after.some((other) => other.url === server.url));
-    if (previous.roomPrefix !== next.roomPrefix || !shared) return;
+    // The same rule as the question Settings asks about unsent messages (unsent-set-aside.ts).
+    const was = { servers: before, roomPrefix: previous.roomPrefix };
+    if (!carriesRooms(was, { servers: after, roomPrefix: next.roomPrefix })) return;
     if (previous.userId === next.userId && previous.serverUrl === next.serverUrl) return;
     this.drafts.flush();
     const storage = this.#options.storage;
@@ -529,6 +565,22 @@ export class ChatApp {
       }
     }
     this.drafts.flush();
+  }
+
+  /** The room's messages waiting to be sent, as stored (shared by this browser's tabs). */
+  #unsentIn(room: RoomState, userId: string) {
+    const key = outboxKey(room.serverUrl, room.stream, userId);
+    return readOutgoing(this.#options.storage.getJson(key));
+  }
+
+  /** The user chose to discard what new settings leave behind: out of the outboxes and storage. */
+  #discardUnsent(setAside: UnsentSetAside, userId: string): void {
+    for (const { roomId } of setAside.rooms) {
+      const room = this.#rooms.find((candidate) => candidate.id === roomId);
+      if (!room) continue;
+      for (const { clientId } of this.#unsentIn(room, userId)) room.discard(clientId);
+      this.#options.storage.remove(outboxKey(room.serverUrl, room.stream, userId));
+    }
   }
 
   #movedKey(serverUrl: string, stream: string): string {

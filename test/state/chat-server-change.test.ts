@@ -1,7 +1,11 @@
-// What the app says when a server asks for a key nobody typed, or the browser has no network.
+// What the app says when a server asks for a key nobody typed, or the browser has no network,
+// and what becomes of unsent messages when the server changes.
+import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkMonitor } from '../../src/lib/network-monitor';
+import { outboxKey } from '../../src/lib/room-link';
 import { SafeStorage } from '../../src/lib/safe-storage';
+import { SynapRest } from '../../src/lib/synap-rest';
 import { ChatApp } from '../../src/state/chat.svelte';
 import type { ChatSettings } from '../../src/state/settings.svelte';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
@@ -25,22 +29,29 @@ class FakeNetwork implements NetworkMonitor {
 
 let standin: SynapStandin;
 let secured: SynapStandin;
+let other: SynapStandin;
 const apps: ChatApp[] = [];
 let counter = 0;
 
 beforeAll(async () => {
   standin = await startSynapStandin({ port: 0, pollIntervalMs: 20 });
   secured = await startSynapStandin({ port: 0, pollIntervalMs: 20, apiKeys: ['the-key'] });
+  other = await startSynapStandin({ port: 0, pollIntervalMs: 20 });
 });
 afterAll(async () => {
   await standin.close();
   await secured.close();
+  await other.close();
 });
 afterEach(() => {
   for (const app of apps.splice(0)) app.dispose();
 });
 
-function makeApp(network: FakeNetwork | null = null, storage = new MapStorage()) {
+function makeApp(
+  network: FakeNetwork | null = null,
+  storage = new MapStorage(),
+  fetchFn: typeof fetch | null = network?.fetch ?? null,
+) {
   const app = new ChatApp({
     storage: new SafeStorage(() => storage),
     defaultServerUrl: standin.url,
@@ -49,7 +60,8 @@ function makeApp(network: FakeNetwork | null = null, storage = new MapStorage())
     locks: null,
     BroadcastChannel: null,
     Notification: null,
-    ...(network ? { network, fetch: network.fetch } : {}),
+    ...(network ? { network } : {}),
+    ...(fetchFn ? { fetch: fetchFn } : {}),
   });
   apps.push(app);
   return { app, storage };
@@ -97,5 +109,89 @@ describe('the browser offline', { timeout: 30_000 }, () => {
 
     network.set(true);
     await waitFor(() => app.listError === null, 'the list read again');
+  });
+});
+
+describe('unsent messages when the server changes', { timeout: 30_000 }, () => {
+  /** Publishes to the first stand-in fail while `blocked` (its messages stay "Not sent"). */
+  function blockingFetch() {
+    const state = { blocked: true };
+    const wrapped: typeof fetch = (input, init) =>
+      state.blocked && String(input).startsWith(standin.url) && String(input).includes('/publish')
+        ? Promise.reject(new TypeError('Failed to fetch'))
+        : fetch(input, init);
+    return { state, fetch: wrapped };
+  }
+
+  const messagesOn = async (stream: string) =>
+    (await new SynapRest({ baseUrl: standin.url }).consume(stream, 'check', 0, 100)).events
+      .filter((event) => event.event === 'message')
+      .map((event) => String(event.data));
+
+  async function unsentOnFirstServer() {
+    const blocking = blockingFetch();
+    const { app, storage } = makeApp(null, new MapStorage(), blocking.fetch);
+    const chosen = settings();
+    await app.connect(chosen);
+    await waitFor(() => app.activeRoom?.connection.kind === 'live', 'live');
+    app.activeRoom!.send('not sent yet');
+    const stream = `${chosen.roomPrefix}general`;
+    const key = outboxKey(standin.url, stream, 'alice');
+    await waitFor(() => storage.getItem(key)?.includes('"failed"'), 'the message failed');
+    return { app, storage, chosen, stream, key, blocking };
+  }
+
+  it('tells which messages another server leaves behind, and nothing for a kept server', async () => {
+    const { app, chosen } = await unsentOnFirstServer();
+    expect(app.unsentSetAside({ ...chosen, serverUrl: other.url })).toEqual({
+      rooms: [{ roomId: 'general', count: 1, serverUrl: standin.url }],
+      total: 1,
+      servers: [standin.url],
+      reason: 'server',
+    });
+    // Another name, or a server added to the list: the rooms (and the message) go along.
+    expect(app.unsentSetAside({ ...chosen, userId: 'alicia' })).toBeNull();
+    expect(app.unsentSetAside({ ...chosen, serverUrl: `${standin.url}, ${other.url}` })).toBeNull();
+    expect(app.unsentSetAside({ ...chosen, roomPrefix: `${chosen.roomPrefix}x-` })).toMatchObject({
+      reason: 'prefix',
+    });
+  });
+
+  it('keeps them for the old server, and sends them once the user is back on it', async () => {
+    const { app, storage, chosen, stream, key, blocking } = await unsentOnFirstServer();
+    expect(
+      await app.connect({ ...chosen, serverUrl: other.url }, null, { discardUnsent: false }),
+    ).toBe(true);
+    flushSync();
+    expect(storage.getItem(key)).toContain('not sent yet');
+
+    blocking.state.blocked = false;
+    expect(await app.connect(chosen)).toBe(true);
+    let sent: string[] = [];
+    for (let tries = 0; sent.length === 0 && tries < 200; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      sent = (await messagesOn(stream)).filter((data) => data.includes('not sent yet'));
+    }
+    expect(sent).toHaveLength(1);
+  });
+
+  it('discards them when asked: gone from this device, never sent', async () => {
+    const { app, storage, chosen, stream, key, blocking } = await unsentOnFirstServer();
+    expect(
+      await app.connect({ ...chosen, serverUrl: other.url }, null, { discardUnsent: true }),
+    ).toBe(true);
+    expect(storage.getItem(key)).toBeNull();
+
+    blocking.state.blocked = false;
+    await app.connect(chosen);
+    await waitFor(() => app.activeRoom?.connection.kind === 'live', 'live again');
+    flushSync();
+    expect(
+      app.activeRoom!.timeline.some(
+        (entry) => entry.type === 'message' && entry.text === 'not sent yet',
+      ),
+    ).toBe(false);
+    expect(storage.getItem(key)).toBeNull();
+    expect(await messagesOn(stream)).toEqual([]);
   });
 });
