@@ -18,6 +18,7 @@ import { OFFLINE_ROOM_LIST, describeServerError } from '../lib/server-problem';
 import { SentLog } from '../lib/sent-log';
 import { outboxKey } from '../lib/room-link';
 import { readOutgoing } from '../lib/outbox';
+import { closingGoodbye, sayGoodbye } from '../lib/farewell';
 import {
   carriesRooms,
   setAsideReason,
@@ -352,7 +353,15 @@ export class ChatApp {
    */
   async forgetDevice(goodbye = true): Promise<void> {
     this.drafts.flush();
-    await this.#stopAll(goodbye ? 'keepalive' : 'none');
+    // Said here, for the device: the room links say it only for the last tab (see farewell.ts).
+    const { userId } = this.settings.current;
+    if (goodbye && this.#online && userId) {
+      for (const room of this.#rooms) {
+        const server = this.#serverOf(room.id);
+        if (server) void sayGoodbye(server.rest, room.stream, userId);
+      }
+    }
+    await this.#stopAll('none');
     this.#sentLog.clear();
     this.#options.storage.removeAll(FORGET_PREFIX);
     this.settings.reload();
@@ -469,7 +478,8 @@ export class ChatApp {
     const { userId } = this.settings.current;
     if (!userId) return;
     this.drafts.flush();
-    for (const room of this.#rooms) void room.stop('keepalive');
+    const goodbye = closingGoodbye(this.#online);
+    for (const room of this.#rooms) void room.stop(goodbye);
     // Another tab takes the connections over.
     for (const server of this.#servers) server.release();
   }

@@ -3,6 +3,7 @@
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { NetworkMonitor } from '../../src/lib/network-monitor';
+import type { ChannelConstructor, LocksLike } from '../../src/lib/tab-hub';
 import { outboxKey } from '../../src/lib/room-link';
 import { SafeStorage } from '../../src/lib/safe-storage';
 import { SynapRest } from '../../src/lib/synap-rest';
@@ -25,6 +26,14 @@ class FakeNetwork implements NetworkMonitor {
   }
   readonly fetch: typeof fetch = (input, init) =>
     this.online ? fetch(input, init) : Promise.reject(new TypeError('Failed to fetch'));
+}
+
+/** Polls an async check until it passes or the time runs out (no fixed sleeps). */
+async function waitForAsync(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let tries = 0; !(await check()); tries += 1) {
+    if (tries > 200) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 let standin: SynapStandin;
@@ -193,5 +202,120 @@ describe('unsent messages when the server changes', { timeout: 30_000 }, () => {
     ).toBe(false);
     expect(storage.getItem(key)).toBeNull();
     expect(await messagesOn(stream)).toEqual([]);
+  });
+});
+
+/** Web Locks for tabs of one browser: one holder per name, the rest wait in line. */
+class FakeLocks implements LocksLike {
+  readonly #held = new Set<string>();
+  readonly #queues = new Map<string, (() => void)[]>();
+  request(name: string, callback: () => Promise<void>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const run = () => {
+        this.#held.add(name);
+        callback()
+          .then(resolve, reject)
+          .finally(() => {
+            this.#held.delete(name);
+            this.#queues.get(name)?.shift()?.();
+          });
+      };
+      if (this.#held.has(name)) this.#queues.set(name, [...(this.#queues.get(name) ?? []), run]);
+      else run();
+    });
+  }
+  query(): Promise<{ held: { name: string }[] }> {
+    return Promise.resolve({ held: [...this.#held].map((name) => ({ name })) });
+  }
+}
+
+describe('goodbyes', { timeout: 30_000 }, () => {
+  /** The user_left events of `userId` in the stream. */
+  const goodbyes = async (stream: string, userId = 'alice') =>
+    (
+      await new SynapRest({ baseUrl: standin.url }).consume(stream, 'check', 0, 1_000)
+    ).events.filter(
+      (event) => event.event === 'user_left' && String(event.data).includes(`"${userId}"`),
+    );
+
+  /** One tab of a browser whose tabs share a connection (a leader tab, see tab-hub.ts). */
+  function tab(storage: MapStorage, locks: LocksLike) {
+    const app = new ChatApp({
+      storage: new SafeStorage(() => storage),
+      defaultServerUrl: standin.url,
+      WebSocket: NodeWebSocket,
+      livenessIntervalMs: 500,
+      locks,
+      BroadcastChannel: BroadcastChannel as unknown as ChannelConstructor,
+      Notification: null,
+    });
+    apps.push(app);
+    return app;
+  }
+
+  it('"Forget this device" says goodbye in every joined room, though another tab holds them', async () => {
+    const storage = new MapStorage();
+    const locks = new FakeLocks();
+    const first = tab(storage, locks);
+    const chosen = settings();
+    await first.connect(chosen);
+    first.join('second');
+    const second = tab(storage, locks);
+    second.resume();
+    await waitFor(
+      () => [first, second].every((app) => app.activeRoom?.connection.kind === 'live'),
+      'both tabs live',
+    );
+
+    await first.forgetDevice();
+    // The other tab follows (App.svelte hears the storage event).
+    await second.forgetDevice(false);
+    for (const id of ['general', 'second']) {
+      const stream = `${chosen.roomPrefix}${id}`;
+      await waitForAsync(async () => (await goodbyes(stream)).length > 0, `goodbye in ${id}`);
+      expect(await goodbyes(stream)).toHaveLength(1);
+    }
+  });
+
+  it('"Forget this device" in the only tab says goodbye once per room', async () => {
+    const { app } = makeApp();
+    const chosen = settings();
+    await app.connect(chosen);
+    await waitFor(() => app.activeRoom?.connection.kind === 'live', 'live');
+    const stream = `${chosen.roomPrefix}general`;
+    await app.forgetDevice();
+    await waitForAsync(async () => (await goodbyes(stream)).length > 0, 'the goodbye');
+    // A marker published after it: anything the forget still sent would be stored before it.
+    await new SynapRest({ baseUrl: standin.url }).publish(stream, 'marker', '{}');
+    expect(await goodbyes(stream)).toHaveLength(1);
+  });
+
+  it('a page closing while the browser is offline says no goodbye, to be delivered late', async () => {
+    const network = new FakeNetwork();
+    const published: string[] = [];
+    const spy: typeof fetch = (input, init) => {
+      if (String(input).includes('/publish')) published.push(String(init?.body));
+      return network.fetch(input, init);
+    };
+    const { app } = makeApp(network, new MapStorage(), spy);
+    await app.connect(settings());
+    await waitFor(() => app.activeRoom?.connection.kind === 'live', 'live');
+
+    network.set(false);
+    app.pageHidden();
+    expect(published.filter((body) => body.includes('user_left'))).toEqual([]);
+  });
+
+  it('a page closing online says goodbye, with keepalive', async () => {
+    const keepalives: boolean[] = [];
+    const spy: typeof fetch = (input, init) => {
+      if (String(init?.body).includes('user_left')) keepalives.push(init?.keepalive === true);
+      return fetch(input, init);
+    };
+    const { app } = makeApp(null, new MapStorage(), spy);
+    await app.connect(settings());
+    await waitFor(() => app.activeRoom?.connection.kind === 'live', 'live');
+    app.pageHidden();
+    expect(keepalives).toEqual([true]);
   });
 });
