@@ -37,6 +37,7 @@ import {
   rateFigures,
   type PageBench,
 } from './bench/page-figures';
+import { parseFigures } from './bench/parse-figures';
 import { Profiler, profileText } from './bench/profile';
 import { SERVER_SIZES, SERVER_SMOKE_SIZES, serverFigures } from './bench/servers-figures';
 import { tabFigures } from './bench/tab-figures';
@@ -75,6 +76,7 @@ const loadAtStart = loadavg()[0] ?? NaN;
 const figures = new Figures();
 /** Figure groups run side by side; the table lists them in this order whatever ends first. */
 const parts = {
+  parsing: new Figures(),
   socket: new Figures(),
   appSize: new Figures(),
   bundle: new Figures(),
@@ -185,6 +187,8 @@ try {
     await onlyGroup();
     await finish();
   }
+  // The parsers first, on a quiet machine (under a second).
+  await attempt('parsing', async () => parseFigures(parts.parsing, smoke));
   // The WebSocket-mode figures first, on a quiet machine; a smoke run builds meanwhile.
   const socketStandin = await startSynapStandin({ port: 0 });
   const closeSocketStandin = cleanup.add('stand-in (WebSocket)', () => socketStandin.close());

@@ -4,10 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
 const OUT_DIR = 'test-results';
-const VITEST_JSON = `${OUT_DIR}/vitest.json`;
-const PLAYWRIGHT_JSON = `${OUT_DIR}/playwright.json`;
-/** What the hostile-input end-to-end suites tried (test/e2e/hostile/summary.ts), per E2E_PORT_OFFSET. */
-const HOSTILE_DIR = `${OUT_DIR}/hostile${process.env.E2E_PORT_OFFSET ? `-${process.env.E2E_PORT_OFFSET}` : ''}`;
+/**
+ * Runs side by side each set their own E2E_PORT_OFFSET (the end-to-end servers' ports, see
+ * test/e2e/ports.ts) and write their results into files and folders of their own.
+ */
+const RUN_SUFFIX = process.env.E2E_PORT_OFFSET ? `-${process.env.E2E_PORT_OFFSET}` : '';
+const VITEST_JSON = `${OUT_DIR}/vitest${RUN_SUFFIX}.json`;
+const PLAYWRIGHT_JSON = `${OUT_DIR}/playwright${RUN_SUFFIX}.json`;
+/** What the hostile-input end-to-end suites tried (test/e2e/hostile/summary.ts). */
+const HOSTILE_DIR = `${OUT_DIR}/hostile${RUN_SUFFIX}`;
 
 mkdirSync(OUT_DIR, { recursive: true });
 rmSync(VITEST_JSON, { force: true });
@@ -79,8 +84,7 @@ else {
  * the JSON each run wrote during this `npm test` (older files are left over from other runs).
  */
 function faultSummary() {
-  const offset = process.env.E2E_PORT_OFFSET;
-  const dir = `${OUT_DIR}/faults${offset ? `-${offset}` : ''}`;
+  const dir = `${OUT_DIR}/faults${RUN_SUFFIX}`;
   const startedAt = Date.now() - process.uptime() * 1000;
   const runs = (existsSync(dir) ? readdirSync(dir) : [])
     .filter((file) => file.endsWith('.json'))

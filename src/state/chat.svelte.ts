@@ -14,8 +14,17 @@ import { FrequentEmoji } from '../lib/frequent-emoji';
 import type { SafeStorage } from '../lib/safe-storage';
 import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
 import { SynapError, SynapRest } from '../lib/synap-rest';
+import { OFFLINE_ROOM_LIST, describeServerError } from '../lib/server-problem';
 import { SentLog } from '../lib/sent-log';
 import { outboxKey } from '../lib/room-link';
+import { readOutgoing } from '../lib/outbox';
+import { closingGoodbye, sayGoodbye } from '../lib/farewell';
+import {
+  carriesRooms,
+  setAsideReason,
+  unsentSetAside,
+  type UnsentSetAside,
+} from '../lib/unsent-set-aside';
 import type { MovedFrom } from '../lib/moved-history';
 import type { RoomNews } from '../lib/room-session';
 import { ServerConnection } from '../lib/server-connection';
@@ -60,27 +69,6 @@ export interface ChatAppOptions {
 
 export type Phase = 'setup' | 'chat';
 
-/** Explains a failed server check in words a user can act on. */
-export function describeServerError(error: unknown, serverUrl: string): string {
-  if (!(error instanceof SynapError)) return `Unexpected problem: ${String(error)}`;
-  switch (error.kind) {
-    case 'unauthorized':
-      return `${serverUrl} refused the API key (401 Unauthorized): enter a valid key.`;
-    case 'forbidden':
-      return `This API key is not allowed to do that on ${serverUrl} (403 Forbidden).`;
-    case 'network':
-      return `${error.message}. Check the address and that the server is running.`;
-    case 'bad_response':
-      return `${error.message}.`;
-    case 'bad_request':
-      return error.status === 404 || error.status === 405
-        ? `${serverUrl} answered ${error.status}: is this the address of a Synap server?`
-        : error.message;
-    default:
-      return error.message;
-  }
-}
-
 export class ChatApp {
   readonly settings: SettingsStore;
   readonly #options: ChatAppOptions;
@@ -117,6 +105,9 @@ export class ChatApp {
   /** This user on this device, as Synap knows the reader (stable: see subscriber-id.ts). */
   #subscriberId = '';
   #visible = $state(true);
+  /** The browser has a network (as it says): without one, no server is to blame. */
+  #online = $state(true);
+  readonly #unwatchNetwork: () => void;
   #listTimer: ReturnType<typeof setInterval> | null = null;
 
   readonly activeRoom: RoomState | null = $derived(
@@ -150,6 +141,19 @@ export class ChatApp {
         : ((globalThis as { Notification?: NotificationConstructorLike }).Notification ?? null);
     this.#notifier = new DesktopNotifier(Notification, () => globalThis.focus?.());
     this.#notificationPermission = this.#notifier.permission;
+    const network = options.network ?? null;
+    this.#online = network?.online ?? true;
+    this.#unwatchNetwork =
+      network?.subscribe((online) => {
+        this.#online = online;
+        // The list's last error may be the network's: read it again at once.
+        if (online) void this.refreshRoomList();
+      }) ?? (() => undefined);
+  }
+
+  /** The browser says it has a network (always true where it cannot tell). */
+  get online(): boolean {
+    return this.#online;
   }
 
   /** The user reacted with `emoji`: it moves up in the picker. */
@@ -226,6 +230,8 @@ export class ChatApp {
     return this.#activeId;
   }
   get listError(): string | null {
+    // Offline, whatever failed failed for that: no address or server is to blame.
+    if (this.#listError !== null && !this.#online) return OFFLINE_ROOM_LIST;
     return this.#listError;
   }
   get joinError(): string | null {
@@ -242,8 +248,15 @@ export class ChatApp {
     this.#start(this.settings.current, initialRoom);
   }
 
-  /** Checks the servers with these settings, then saves them and (re)starts the chat. */
-  async connect(settings: ChatSettings, initialRoom: string | null = null): Promise<boolean> {
+  /**
+   * Checks the servers with these settings, then saves them and (re)starts the chat.
+   * `discardUnsent`: the unsent messages these settings leave behind (see unsentSetAside) go.
+   */
+  async connect(
+    settings: ChatSettings,
+    initialRoom: string | null = null,
+    { discardUnsent = false }: { discardUnsent?: boolean } = {},
+  ): Promise<boolean> {
     this.#busy = true;
     this.#setupError = null;
     const fail = (problem: string): boolean => {
@@ -263,13 +276,14 @@ export class ChatApp {
         } catch (error) {
           // A key limited to some rooms may not list them all: chatting can still work.
           if (error instanceof SynapError && error.kind === 'forbidden') return null;
-          return describeServerError(error, server.url);
+          return describeServerError(error, server, { online: this.#online });
         }
       }),
     );
     const problem = problems.find((text) => text !== null);
     if (problem) return fail(problem);
     const previous = this.settings.current;
+    const setAside = this.unsentSetAside(next);
     // Through the first-run form: the user asked to start, so they land in a room.
     const firstRunForm = !this.settings.saved;
     this.settings.save(next);
@@ -280,6 +294,7 @@ export class ChatApp {
       );
     // Nothing that the rooms depend on changed: keep them (and their unsent messages).
     if (!sameChat) {
+      if (setAside && discardUnsent) this.#discardUnsent(setAside, previous.userId);
       if (this.#servers.length > 0) this.#carryOver(previous, next);
       // Goodbyes go out without waiting: the old server may be why the settings changed.
       void this.#stopAll('keepalive');
@@ -290,9 +305,33 @@ export class ChatApp {
     return true;
   }
 
+  /**
+   * The unsent messages that saving `next` would leave stored for the old server or prefix
+   * (the rooms do not go with such a change); null when none would be.
+   */
+  unsentSetAside(next: ChatSettings): UnsentSetAside | null {
+    if (this.#servers.length === 0) return null;
+    const previous = this.settings.current;
+    const reason = setAsideReason(
+      { servers: this.#serverEntries, roomPrefix: previous.roomPrefix },
+      { servers: this.#entriesOf(next), roomPrefix: next.roomPrefix },
+    );
+    const rooms = this.#rooms.map((room) => ({
+      roomId: room.id,
+      serverUrl: room.serverUrl,
+      count: this.#unsentIn(room, previous.userId).length,
+    }));
+    return unsentSetAside(rooms, reason);
+  }
+
   /** The servers of the list, as the status line and room details name them. */
   get servers(): readonly string[] {
     return this.#serverEntries.map((server) => server.url);
+  }
+
+  /** The user gave this server of the list an API key. */
+  hasApiKey(serverUrl: string): boolean {
+    return (this.#serverEntries.find((entry) => entry.url === serverUrl)?.apiKey ?? '') !== '';
   }
 
   /** Rooms listed by a server that does not own them by the placement: id → that server. */
@@ -314,7 +353,15 @@ export class ChatApp {
    */
   async forgetDevice(goodbye = true): Promise<void> {
     this.drafts.flush();
-    await this.#stopAll(goodbye ? 'keepalive' : 'none');
+    // Said here, for the device: the room links say it only for the last tab (see farewell.ts).
+    const { userId } = this.settings.current;
+    if (goodbye && this.#online && userId) {
+      for (const room of this.#rooms) {
+        const server = this.#serverOf(room.id);
+        if (server) void sayGoodbye(server.rest, room.stream, userId);
+      }
+    }
+    await this.#stopAll('none');
     this.#sentLog.clear();
     this.#options.storage.removeAll(FORGET_PREFIX);
     this.settings.reload();
@@ -384,6 +431,7 @@ export class ChatApp {
   /** Every server's rooms, as one list; a room on a server that does not own it is flagged. */
   async refreshRoomList(): Promise<void> {
     const servers = this.#servers;
+    const entries = this.#serverEntries;
     if (servers.length === 0) return;
     const { roomPrefix } = this.settings.current;
     const answers = await Promise.all(
@@ -395,7 +443,14 @@ export class ChatApp {
           const text =
             error instanceof SynapError && error.kind === 'forbidden'
               ? `${server.url}: this API key may not list the rooms; join a room by its name.`
-              : describeServerError(error, server.url);
+              : describeServerError(
+                  error,
+                  entries.find((entry) => entry.url === server.url) ?? {
+                    url: server.url,
+                    apiKey: '',
+                  },
+                  { online: this.#online },
+                );
           return { url: server.url, ids: [] as string[], error: text };
         }
       }),
@@ -423,7 +478,8 @@ export class ChatApp {
     const { userId } = this.settings.current;
     if (!userId) return;
     this.drafts.flush();
-    for (const room of this.#rooms) void room.stop('keepalive');
+    const goodbye = closingGoodbye(this.#online);
+    for (const room of this.#rooms) void room.stop(goodbye);
     // Another tab takes the connections over.
     for (const server of this.#servers) server.release();
   }
@@ -445,6 +501,7 @@ export class ChatApp {
   }
 
   dispose(): void {
+    this.#unwatchNetwork();
     void this.#stopAll('none');
   }
 
@@ -481,8 +538,9 @@ export class ChatApp {
   #carryOver(previous: ChatSettings, next: ChatSettings): void {
     const before = this.#entriesOf(previous);
     const after = this.#entriesOf(next);
-    const shared = before.some((server) => after.some((other) => other.url === server.url));
-    if (previous.roomPrefix !== next.roomPrefix || !shared) return;
+    // The same rule as the question Settings asks about unsent messages (unsent-set-aside.ts).
+    const was = { servers: before, roomPrefix: previous.roomPrefix };
+    if (!carriesRooms(was, { servers: after, roomPrefix: next.roomPrefix })) return;
     if (previous.userId === next.userId && previous.serverUrl === next.serverUrl) return;
     this.drafts.flush();
     const storage = this.#options.storage;
@@ -517,6 +575,22 @@ export class ChatApp {
       }
     }
     this.drafts.flush();
+  }
+
+  /** The room's messages waiting to be sent, as stored (shared by this browser's tabs). */
+  #unsentIn(room: RoomState, userId: string) {
+    const key = outboxKey(room.serverUrl, room.stream, userId);
+    return readOutgoing(this.#options.storage.getJson(key));
+  }
+
+  /** The user chose to discard what new settings leave behind: out of the outboxes and storage. */
+  #discardUnsent(setAside: UnsentSetAside, userId: string): void {
+    for (const { roomId } of setAside.rooms) {
+      const room = this.#rooms.find((candidate) => candidate.id === roomId);
+      if (!room) continue;
+      for (const { clientId } of this.#unsentIn(room, userId)) room.discard(clientId);
+      this.#options.storage.remove(outboxKey(room.serverUrl, room.stream, userId));
+    }
   }
 
   #movedKey(serverUrl: string, stream: string): string {

@@ -16,6 +16,10 @@ describe('ConnectionStatus', () => {
     [{ kind: 'connecting' }, 'Connecting…'],
     [{ kind: 'offline' }, 'Offline — waiting for the network'],
     [{ kind: 'unauthorized', forbidden: false }, 'Unauthorized — check the API key'],
+    [
+      { kind: 'unauthorized', forbidden: false, keyMissing: true },
+      'Unauthorized — this server needs an API key',
+    ],
     [{ kind: 'unauthorized', forbidden: true }, 'Forbidden — this key may not use this room'],
     [{ kind: 'failed', message: 'Room was deleted' }, 'Room was deleted'],
   ])('shows %j as "%s"', (status, text) => {

@@ -66,4 +66,17 @@ describe('PresenceList', () => {
     );
     expect(avatars[0]?.style.getPropertyValue('--avatar-fg')).toBe(AVATAR_TEXT);
   });
+
+  it('shows every dot as unknown, and says so, while the room is not connected', async () => {
+    const { container, rerender } = render(PresenceList, { users, statusUnknown: true });
+    const dots = [...container.querySelectorAll('.dot')];
+    expect(dots).toHaveLength(3);
+    for (const dot of dots) expect(dot).toHaveClass('unknown');
+    const items = within(screen.getByRole('list', { name: 'Online' })).getAllByRole('listitem');
+    for (const item of items) expect(item).toHaveTextContent('status unknown while offline');
+
+    await rerender({ statusUnknown: false });
+    for (const dot of container.querySelectorAll('.dot')) expect(dot).not.toHaveClass('unknown');
+    expect(screen.queryByText('status unknown while offline')).toBeNull();
+  });
 });

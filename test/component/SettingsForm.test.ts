@@ -139,4 +139,70 @@ describe('SettingsForm as Settings', () => {
     await user.type(screen.getByLabelText('API key'), 'k');
     expect(screen.queryByRole('alert')).toBeNull();
   });
+
+  describe('unsent messages the new settings leave behind', () => {
+    const saved = { ...initial, userId: 'Alice' };
+    const setAside = {
+      rooms: [{ roomId: 'general', count: 2, serverUrl: 'http://localhost:15500' }],
+      total: 2,
+      servers: ['http://localhost:15500'],
+      reason: 'server' as const,
+    };
+
+    async function saveOtherServer() {
+      const unsentSetAside = vi.fn(() => setAside);
+      const onSubmit = vi.fn();
+      render(SettingsForm, { initial: saved, submitLabel: 'Save', onSubmit, unsentSetAside });
+      const user = userEvent.setup();
+      await user.clear(screen.getByLabelText('Server URL'));
+      await user.type(screen.getByLabelText('Server URL'), 'http://other.example:15500');
+      await user.click(screen.getByRole('button', { name: 'Save' }));
+      const next = { ...saved, serverUrl: 'http://other.example:15500' };
+      expect(unsentSetAside).toHaveBeenCalledWith(next);
+      return { user, onSubmit, next };
+    }
+
+    it('says so before saving, with where they are kept; Keep saves and keeps them', async () => {
+      const { user, onSubmit, next } = await saveOtherServer();
+      expect(onSubmit).not.toHaveBeenCalled();
+      const question = screen.getByRole('group', {
+        name: '2 unsent messages in #general will not be sent to the new server.',
+      });
+      expect(question).toBeInTheDocument();
+      const keep = screen.getByRole('button', { name: 'Keep them for later' });
+      expect(keep).toHaveFocus();
+      expect(keep).toHaveAccessibleDescription(
+        'Kept on this device for http://localhost:15500: they are sent when you use that server again.',
+      );
+      await user.click(keep);
+      expect(onSubmit).toHaveBeenCalledExactlyOnceWith(next, { discardUnsent: false });
+      expect(screen.queryByRole('group')).toBeNull();
+    });
+
+    it('Discard saves and discards them', async () => {
+      const { user, onSubmit, next } = await saveOtherServer();
+      await user.click(screen.getByRole('button', { name: 'Discard them' }));
+      expect(onSubmit).toHaveBeenCalledExactlyOnceWith(next, { discardUnsent: true });
+    });
+
+    it('Esc goes back to the form without saving', async () => {
+      const { user, onSubmit } = await saveOtherServer();
+      await user.keyboard('{Escape}');
+      expect(onSubmit).not.toHaveBeenCalled();
+      expect(screen.queryByRole('group')).toBeNull();
+      expect(screen.getByRole('button', { name: 'Save' })).toHaveFocus();
+    });
+
+    it('saves at once when nothing is left behind', async () => {
+      const onSubmit = vi.fn();
+      render(SettingsForm, {
+        initial: saved,
+        submitLabel: 'Save',
+        onSubmit,
+        unsentSetAside: () => null,
+      });
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Save' }));
+      expect(onSubmit).toHaveBeenCalledExactlyOnceWith(saved);
+    });
+  });
 });

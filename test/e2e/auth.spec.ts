@@ -37,7 +37,8 @@ test('API keys: refused keys are explained, a good one works cross-origin, an un
   await fillSetup(page, { name: 'Alice', prefix: users.prefix, serverUrl: secured.url });
   const start = page.getByRole('button', { name: 'Start chatting' });
   await start.click();
-  await expect(page.getByText(/refused the API key \(401 Unauthorized\)/)).toBeVisible();
+  // No key typed: the server needs one (nothing was refused).
+  await expect(page.getByText(/needs an API key \(401 Unauthorized\)/)).toBeVisible();
 
   await page.getByLabel('API key', { exact: true }).fill('not-a-key');
   await start.click();
@@ -57,9 +58,10 @@ test('API keys: refused keys are explained, a good one works cross-origin, an un
 
   // Not remembered: after a reload the server refuses, and the way to fix it is right there.
   await page.reload();
-  await expect(connectionStatus(page)).toContainText('Unauthorized', {
-    timeout: DELIVERY_TIMEOUT_MS,
-  });
+  await expect(connectionStatus(page)).toContainText(
+    'Unauthorized — this server needs an API key',
+    { timeout: DELIVERY_TIMEOUT_MS },
+  );
   await connectionStatus(page).getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByLabel('API key', { exact: true })).toHaveValue('');
   await page.getByLabel('API key', { exact: true }).fill(ADMIN_KEY);

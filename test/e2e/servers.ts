@@ -1,5 +1,6 @@
 // Where the end-to-end servers listen: ports of their own, so a running `npm run dev` does not
 // get in the way. Shared by playwright.config.ts (which starts them) and the tests.
+import { resolveE2EPorts } from './ports';
 
 /**
  * The two ways a Synap server can be: `socket`, its stream WebSocket works as Synap's source
@@ -16,14 +17,15 @@ export interface SynapModeOptions {
 
 /**
  * E2E_PORT_OFFSET moves every port, so two runs (say, two developers' checkouts) can share a
- * machine.
+ * machine; a port that is taken all the same is replaced by a free one (see ports.ts). The
+ * main process chooses, the workers read its choice from the environment.
  */
-const PORT_OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0) || 0;
+const PORTS = resolveE2EPorts(process.env);
 
-export const E2E_SYNAP_PORT = 15_561 + PORT_OFFSET;
+export const E2E_SYNAP_PORT = PORTS.synap;
 /** The stand-in started with `--websocket broken`. */
-export const E2E_SYNAP_BROKEN_PORT = 15_562 + PORT_OFFSET;
-export const E2E_APP_PORT = 4_179 + PORT_OFFSET;
+export const E2E_SYNAP_BROKEN_PORT = PORTS.broken;
+export const E2E_APP_PORT = PORTS.app;
 
 /** The shared stand-in every socket-mode test uses (each with its own room prefix). */
 export const E2E_SYNAP_URL = `http://127.0.0.1:${E2E_SYNAP_PORT}`;

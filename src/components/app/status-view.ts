@@ -2,7 +2,8 @@
 import type { FeedState } from '../../lib/room-feed';
 import type { ConnectionStatusView } from '../ConnectionStatus.svelte';
 
-export function statusView(state: FeedState): ConnectionStatusView {
+/** `apiKeyGiven`: the room's server was given a key (a 401 then means a wrong one). */
+export function statusView(state: FeedState, apiKeyGiven = true): ConnectionStatusView {
   switch (state.kind) {
     case 'live':
       return { kind: 'live', polling: state.transport === 'polling' ? state.reason : null };
@@ -11,7 +12,11 @@ export function statusView(state: FeedState): ConnectionStatusView {
     case 'reconnecting':
       return { kind: 'reconnecting', retryAtMs: state.retryAtMs };
     case 'unauthorized':
-      return { kind: 'unauthorized', forbidden: state.forbidden };
+      return {
+        kind: 'unauthorized',
+        forbidden: state.forbidden,
+        keyMissing: !state.forbidden && !apiKeyGiven,
+      };
     case 'failed':
       return { kind: 'failed', message: state.message };
     default:
