@@ -207,13 +207,11 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   /** Sends the pending messages one at a time, in order, until none can go. */
   async #sendAll(): Promise<void> {
-    for (;;) {
-      const next = this.#next();
-      if (!next) {
-        this.#sending = false;
-        return;
-      }
-      await this.#sendOne(next);
+    try {
+      for (let next = this.#next(); next; next = this.#next()) await this.#sendOne(next);
+    } finally {
+      // In the same turn as the last look: a message queued from now on starts a new loop.
+      this.#sending = false;
     }
   }
 
