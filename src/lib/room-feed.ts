@@ -313,7 +313,13 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
       if (!session.current) return;
       const transport: TransportKind = this.#skew > 0 ? 'polling' : this.#policy.choice.kind;
       this.#reconcile(stats, quiet);
-      await this.#catchUp(session, endOffset(stats));
+      const complete = await this.#catchUp(session, endOffset(stats));
+      if (!session.current) return;
+      if (!complete && (await this.#changedSince(stats))) {
+        // Wiped between the stats and the reads: lined up again with the new room at once.
+        if (session.current) this.#loop.restart();
+        return;
+      }
       if (!session.current) return;
       this.#openTransport(session, transport);
     } catch (error) {
@@ -361,8 +367,9 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
   #reconcile(stats: RoomStats, keepLiveMark: boolean): void {
     const end = endOffset(stats);
     if (this.#generation === null || this.#nextOffset === null) {
+      // No position (an offset without its generation is none): start at the room's end.
       this.#generation = stats.generation;
-      this.#nextOffset = this.#nextOffset ?? end;
+      this.#nextOffset = end;
     } else if (stats.generation !== this.#generation || this.#nextOffset > end) {
       // Offsets of the old room mean nothing in the new one: start it from its beginning.
       const oldGeneration = this.#generation;
@@ -395,29 +402,40 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
   }
 
   /**
-   * Reads the backlog over REST before the transport opens: a socket that stalled (and was
-   * replaced) may stall again, so nothing that was already there is left to it.
+   * Whether the room is no longer the one `stats` described: another generation, or an end
+   * before where this feed stands (its offsets are not this room's).
    */
-  async #catchUp(session: LoopSession, end: number): Promise<void> {
+  async #changedSince(stats: RoomStats): Promise<boolean> {
+    const fresh = await this.#rest.stats(this.room);
+    return fresh.generation !== stats.generation || endOffset(fresh) < (this.#nextOffset ?? 0);
+  }
+
+  /**
+   * Reads the backlog over REST before the transport opens: a socket that stalled (and was
+   * replaced) may stall again, so nothing that was already there is left to it. Returns
+   * false when the room answered with less than its stats promised.
+   */
+  async #catchUp(session: LoopSession, end: number): Promise<boolean> {
     while (this.#nextOffset !== null && end > this.#nextOffset) {
       let page;
       try {
         page = await this.consume(this.#nextOffset, this.#pageSize);
       } catch (error) {
-        if (!session.current) return;
+        if (!session.current) return false;
         if (error instanceof SynapError && error.kind === 'offset_out_of_range') {
           this.#reportGap(error.earliestOffset ?? end);
           continue;
         }
         throw error;
       }
-      if (!session.current) return;
+      if (!session.current) return false;
       this.#countMalformed(page.malformed, 'unreadable event in a consume answer');
       const before = this.#nextOffset;
       for (const event of page.events) this.#deliver(event);
-      if (this.#nextOffset === before) break;
+      if (this.#nextOffset === before) return false;
       this.#emitCursor();
     }
+    return true;
   }
 
   #deliver(event: StreamEvent): boolean {
@@ -523,10 +541,13 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
   /**
    * The server never pings, so a half-open socket (or a poll answered by a stuck server)
    * looks healthy forever. If the room has events we have not received, and two checks in a
-   * row saw no progress, the transport is dead.
+   * row saw no progress, the transport is dead. A room of another generation, or one that
+   * ends before where the feed stands, is lined up with again at once (see #reconcile).
    */
   async #checkLiveness(session: LoopSession): Promise<void> {
     this.#livenessTimer = null;
+    // The room held every offset before this one when the stats below were asked for.
+    const deliveredUpTo = this.#nextOffset ?? 0;
     let stats: RoomStats;
     try {
       stats = await this.#rest.stats(this.room, { timeoutMs: LIVENESS_TIMEOUT_MS });
@@ -552,8 +573,11 @@ export class RoomFeed extends Emitter<RoomFeedEvents> {
     this.#livenessFailures = 0;
     this.emit('stats', stats);
     const healed = this.#skew > 0 && suggestedIndexSkew(stats) === 0;
-    if (stats.generation !== this.#generation || healed) {
-      this.#quietRestart = healed;
+    // A room that ends before what was delivered from it is not the room this feed follows
+    // (its offsets were of another room): the reconnect lines up with it and says so.
+    const beyondEnd = deliveredUpTo > endOffset(stats);
+    if (stats.generation !== this.#generation || beyondEnd || healed) {
+      this.#quietRestart = healed && !beyondEnd;
       this.#loop.restart();
       return;
     }

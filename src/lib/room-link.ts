@@ -6,6 +6,7 @@
 // Owns: the RoomFeed, the Outbox and its storage, the cursor writes, joined/left/heartbeats.
 // Does not own: what is shown (the timeline, typing, who is online), which is RoomSession's.
 import {
+  decodeChatEvent,
   outgoingPublication,
   presencePublication,
   typingPublication,
@@ -18,7 +19,13 @@ import { Emitter } from './emitter';
 import type { NetworkMonitor } from './network-monitor';
 import { Outbox, readOutgoing, type OutgoingMessage } from './outbox';
 import { PRESENCE_HEARTBEAT_MS } from './presence-tracker';
-import { RoomFeed, type FeedState, type RoomFeedEvents } from './room-feed';
+import {
+  CATCH_UP_PAGE_SIZE,
+  RoomFeed,
+  endOffset,
+  type FeedState,
+  type RoomFeedEvents,
+} from './room-feed';
 import type { Attention } from './poll-transport';
 import type { SafeStorage } from './safe-storage';
 import type { WebSocketConstructor } from './socket-transport';
@@ -33,6 +40,11 @@ import type { TransportPolicy } from './transport-policy';
 
 /** A heartbeat is skipped when something published this recently already proved presence. */
 const HEARTBEAT_SLACK_MS = 1_000;
+/**
+ * A message whose publish answer was lost is looked for among this many of the room's newest
+ * events at most (all Synap keeps of a room), from where the room stood when it was sent.
+ */
+export const LOST_ANSWER_SCAN_EVENTS = 10_000;
 
 export interface RoomLinkEvents {
   state: RoomFeedEvents['state'];
@@ -129,6 +141,11 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   /** When this device last published anything here (presence included). */
   #lastPublishedMs = Number.NEGATIVE_INFINITY;
+  /**
+   * Where the feed stood when each unconfirmed message was first sent: it can only have been
+   * stored after that, so a lost answer is looked for from there (see #findStored).
+   */
+  readonly #sentFrom = new Map<string, RoomCursor>();
 
   constructor(options: LocalRoomLinkOptions) {
     super();
@@ -139,8 +156,9 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
       cursors.set(serverUrl, stream, subscriberId, cursor),
     );
     this.#outbox = new Outbox(
-      (message) =>
-        publishToRoom(
+      (message) => {
+        this.#noteSentFrom(message.clientId);
+        return publishToRoom(
           rest,
           stream,
           outgoingPublication(
@@ -150,14 +168,19 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
             message.createdAtMs,
             message.intent,
           ),
-        ),
+        );
+      },
       this.#now,
       isRefusal,
+      (message) => this.#findStored(message.clientId),
     );
     this.#outboxKey = outboxKey(serverUrl, stream, userId);
     this.#outbox.on('change', (items) => {
       if (items.length > 0) storage.setJson(this.#outboxKey, items);
       else storage.remove(this.#outboxKey);
+      for (const clientId of this.#sentFrom.keys()) {
+        if (!items.some((item) => item.clientId === clientId)) this.#sentFrom.delete(clientId);
+      }
       this.emit('outbox', items);
     });
     this.#outbox.on('stored', (stored) => this.emit('stored', stored));
@@ -278,6 +301,58 @@ export class LocalRoomLink extends Emitter<RoomLinkEvents> implements RoomLink {
     feed.on('gap', (gap) => this.emit('gap', gap));
     feed.on('reset', (reset) => this.emit('reset', reset));
     feed.on('ready', (ready) => this.emit('ready', ready));
+  }
+
+  #noteSentFrom(clientId: string): void {
+    const { generation, nextOffset } = this.#feed;
+    if (this.#sentFrom.has(clientId) || generation === null || nextOffset === null) return;
+    this.#sentFrom.set(clientId, { generation, nextOffset });
+  }
+
+  /**
+   * The offset of this device's message `clientId` if the room has it, else null: how a
+   * publish whose answer was lost is resolved before anything written after it goes.
+   */
+  async #findStored(clientId: string): Promise<number | null> {
+    const { rest, stream, userId } = this.#options;
+    let stats: RoomStats;
+    try {
+      stats = await rest.stats(stream);
+    } catch (error) {
+      // No room, no message: a wiped room lost it with everything else.
+      if (error instanceof SynapError && error.kind === 'room_not_found') return null;
+      throw error;
+    }
+    const end = endOffset(stats);
+    const since = this.#sentFrom.get(clientId);
+    // An offset of another generation (or past this room's end) says nothing about this one.
+    const sentAt =
+      since?.generation === stats.generation && since.nextOffset <= end ? since.nextOffset : 0;
+    let from = Math.max(0, end - LOST_ANSWER_SCAN_EVENTS, sentAt);
+    while (from < end) {
+      const limit = Math.min(CATCH_UP_PAGE_SIZE, end - from);
+      let page: ConsumeResult;
+      try {
+        page = await this.#feed.consume(from, limit);
+      } catch (error) {
+        const earliest = error instanceof SynapError ? error.earliestOffset : null;
+        if (error instanceof SynapError && error.kind === 'offset_out_of_range' && earliest) {
+          if (earliest <= from) throw error;
+          from = earliest;
+          continue;
+        }
+        throw error;
+      }
+      for (const event of page.events) {
+        const decoded = decodeChatEvent(event);
+        if (!decoded.ok || decoded.event.userId !== userId) continue;
+        if ('clientId' in decoded.event && decoded.event.clientId === clientId) return event.offset;
+      }
+      const last = page.events.at(-1);
+      if (!last && page.malformed === 0) break;
+      from = last ? last.offset + 1 : from + limit;
+    }
+    return null;
   }
 
   /** Re-announces presence, unless something published lately proved it already. */

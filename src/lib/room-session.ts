@@ -26,7 +26,7 @@ import type { SentLog } from './sent-log';
 import type { SearchSource } from './room-search';
 import { SynapError, type RoomStats, type StreamEvent, type SynapRest } from './synap-rest';
 import { TimelineModel } from './timeline-model';
-import { readTail, tailOf } from './timeline-tail';
+import { readTail, tailKey, tailOf } from './timeline-tail';
 import { TypingTracker } from './typing-tracker';
 
 /** Messages shown at once when a room opens. */
@@ -216,7 +216,7 @@ export class RoomSession {
       readMarkers.set(serverUrl, stream, subscriberId, marker);
       link.noteRead(marker);
     });
-    this.#tailKey = `synap-chat:tail:${JSON.stringify([serverUrl, stream, options.userId])}`;
+    this.#tailKey = tailKey(serverUrl, stream, options.userId);
     this.#tailWrite = new CoalescedWrite(
       (generation) => storage.setJson(this.#tailKey, tailOf(generation, this.#model.entries)),
       TAIL_WRITE_INTERVAL_MS,

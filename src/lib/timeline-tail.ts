@@ -16,6 +16,11 @@ export interface TimelineTail {
 
 type Stored = (ChatMessage | SystemLine) & { offset: number };
 
+/** Where a room's cached tail is kept, per server, room and name. */
+export function tailKey(serverUrl: string, stream: string, userId: string): string {
+  return `synap-chat:tail:${JSON.stringify([serverUrl, stream, userId])}`;
+}
+
 /** The newest stored entries of `entries`, bounded in count and bytes. */
 export function tailOf(generation: number, entries: readonly TimelineEntry[]): TimelineTail {
   const kept: Stored[] = [];

@@ -180,8 +180,8 @@ describe('Outbox across a reload', () => {
     let down = true;
     const outbox = new Outbox(
       (message) => {
-        if (down)
-          return Promise.reject(new Error(message.text === 'refused' ? 'forbidden' : 'offline'));
+        if (message.text === 'refused') return Promise.reject(new Error('forbidden'));
+        if (down) return Promise.reject(new Error('offline'));
         sent.push(message.text);
         return Promise.resolve({ offset: sent.length });
       },
@@ -190,16 +190,17 @@ describe('Outbox across a reload', () => {
     );
     for (const text of ['one', 'refused', 'two']) outbox.send(text);
     await settle();
+    // Nothing after a failed message goes before it: the others wait, failed with it.
     expect(outbox.items.map((item) => [item.text, item.status, item.refused ?? false])).toEqual([
       ['one', 'failed', false],
-      ['refused', 'failed', true],
+      ['refused', 'failed', false],
       ['two', 'failed', false],
     ]);
     down = false;
     outbox.resendFailed();
     await settle();
     expect(sent).toEqual(['one', 'two']);
-    expect(outbox.items.map((item) => item.text)).toEqual(['refused']);
+    expect(outbox.items.map((item) => [item.text, item.refused])).toEqual([['refused', true]]);
   });
 
   it('keeps a refusal as it was across a reload, instead of "not confirmed"', () => {
@@ -236,5 +237,126 @@ describe('Outbox across a reload', () => {
     await settle();
     expect(stored).toEqual(['first', 'second', 'third']);
     expect(outbox.items).toEqual([]);
+  });
+});
+
+describe('Outbox order under lost answers', () => {
+  /** Publishes by the script: a message whose text is in `lost` loses its answer once. */
+  function scripted(found: Record<string, number | null> = {}) {
+    const calls: string[] = [];
+    const lookups: string[] = [];
+    const lost = new Set<string>();
+    const stored: [string, number][] = [];
+    const outbox = new Outbox(
+      (message) => {
+        calls.push(message.text);
+        if (lost.delete(message.text)) return Promise.reject(new Error('no answer within 15 s'));
+        return Promise.resolve({ offset: 100 + calls.length });
+      },
+      Date.now,
+      () => false,
+      (message) => {
+        lookups.push(message.text);
+        return Promise.resolve(found[message.text] ?? null);
+      },
+    );
+    outbox.on('stored', ({ message, offset }) => stored.push([message.text, offset]));
+    return { outbox, calls, lookups, lost, stored };
+  }
+
+  it('holds the next message while the one before may be stored, and never publishes a found one again', async () => {
+    const { outbox, calls, lookups, lost, stored } = scripted({ first: 7 });
+    lost.add('first');
+    outbox.send('first', 'c1');
+    outbox.send('second', 'c2');
+    await settle();
+    expect(calls).toEqual(['first']);
+    expect(outbox.items.map((item) => [item.text, item.status])).toEqual([
+      ['first', 'failed'],
+      ['second', 'failed'],
+    ]);
+    outbox.resendFailed();
+    await settle();
+    // The room had it (its answer was lost on the way back): read back, not sent twice.
+    expect(lookups).toEqual(['first']);
+    expect(calls).toEqual(['first', 'second']);
+    expect(stored).toEqual([
+      ['first', 7],
+      ['second', 102],
+    ]);
+    expect(outbox.items).toEqual([]);
+  });
+
+  it('publishes a message the room does not have again, still before the next one', async () => {
+    const { outbox, calls, lookups, lost } = scripted();
+    lost.add('first');
+    outbox.send('first', 'c1');
+    outbox.send('second', 'c2');
+    await settle();
+    outbox.resendFailed();
+    await settle();
+    expect(lookups).toEqual(['first']);
+    expect(calls).toEqual(['first', 'first', 'second']);
+  });
+
+  it('takes the echo of a message whose answer was lost as its answer', async () => {
+    const { outbox, calls, lookups, lost } = scripted();
+    lost.add('first');
+    outbox.send('first', 'c1');
+    outbox.send('second', 'c2');
+    await settle();
+    expect(outbox.confirm('c1')).toBe(true);
+    outbox.resendFailed();
+    await settle();
+    expect(lookups).toEqual([]);
+    expect(calls).toEqual(['first', 'second']);
+  });
+
+  it('keeps the next message back while the room cannot be read to tell', async () => {
+    const calls: string[] = [];
+    let readable = false;
+    const outbox = new Outbox(
+      (message) => {
+        calls.push(message.text);
+        return calls.length === 1
+          ? Promise.reject(new Error('no answer within 15 s'))
+          : Promise.resolve({ offset: calls.length });
+      },
+      Date.now,
+      () => false,
+      () => (readable ? Promise.resolve(null) : Promise.reject(new Error('offline'))),
+    );
+    outbox.send('first', 'c1');
+    outbox.send('second', 'c2');
+    await settle();
+    outbox.resendFailed();
+    await settle();
+    expect(calls).toEqual(['first']);
+    expect(outbox.items.map((item) => item.status)).toEqual(['failed', 'failed']);
+    readable = true;
+    outbox.resendFailed();
+    await settle();
+    expect(calls).toEqual(['first', 'first', 'second']);
+  });
+
+  it('looks for a message left unconfirmed by a closed page before sending it again', async () => {
+    const { outbox, calls, lookups, stored } = scripted({ old: 3 });
+    outbox.restore(readOutgoing([{ clientId: 'c0', text: 'old', createdAtMs: 1 }]));
+    outbox.send('new', 'c1');
+    await settle();
+    expect(lookups).toEqual(['old']);
+    expect(calls).toEqual(['new']);
+    expect(stored.map(([text]) => text)).toEqual(['old', 'new']);
+  });
+
+  it('retrying one message sends the failed ones written before it first', async () => {
+    const { outbox, calls, lost } = scripted();
+    lost.add('first');
+    outbox.send('first', 'c1');
+    outbox.send('second', 'c2');
+    await settle();
+    outbox.retry('c2');
+    await settle();
+    expect(calls).toEqual(['first', 'first', 'second']);
   });
 });

@@ -8,7 +8,7 @@ import {
   type FeedState,
 } from '../../src/lib/room-feed';
 import { probeWebSocket } from '../../src/lib/socket-transport';
-import { SynapError, SynapRest } from '../../src/lib/synap-rest';
+import { SynapError, SynapRest, type RoomStats } from '../../src/lib/synap-rest';
 import { TransportPolicy, UPGRADE_FAILURES_BEFORE_POLLING } from '../../src/lib/transport-policy';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
 import { NodeWebSocket, uniqueRoom, waitFor } from './helpers';
@@ -61,6 +61,24 @@ async function publishMany(room: string, count: number, via = rest) {
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+/** The stand-in, except that its first stats answer is `first` (stats read at a bad moment). */
+function firstStatsAre(first: RoomStats, via = rest): SynapRest {
+  let answered = false;
+  return new Proxy(via, {
+    get(target, key) {
+      if (key === 'stats') {
+        return async (...args: Parameters<SynapRest['stats']>) => {
+          if (answered) return target.stats(...args);
+          answered = true;
+          return first;
+        };
+      }
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+}
 
 describe('RoomFeed against the stand-in', () => {
   it('starts at the end of the room without a cursor and delivers new events live', async () => {
@@ -141,6 +159,49 @@ describe('RoomFeed against the stand-in', () => {
     expect(seen.resets).toHaveLength(1);
     await waitFor(() => seen.offsets.length === 2, 'the new room from its start');
     expect(seen.offsets).toEqual([0, 1]);
+  });
+
+  it('never follows a wiped room from the old room’s offset when the stats were read just before the wipe', async () => {
+    const room = uniqueRoom('wiped-between');
+    await rest.ensureRoom(room);
+    await publishMany(room, 5);
+    const before = await rest.stats(room);
+    standin.wipe();
+    await rest.ensureRoom(room);
+    await publishMany(room, 1);
+    const { subscription, seen } = watch({
+      room,
+      rest: firstStatsAre(before),
+      cursor: { generation: before.generation, nextOffset: 2 },
+      // Far off: only the catch-up itself may notice.
+      livenessIntervalMs: 600_000,
+      reconnect: { minDelayMs: 50, maxDelayMs: 200 },
+    });
+    await waitFor(() => seen.resets.length === 1, 'the reset');
+    await waitFor(() => seen.offsets.length === 1, "the new room's event");
+    expect(seen.offsets).toEqual([0]);
+    expect(subscription.generation).toBe(seen.resets[0]?.newGeneration);
+  });
+
+  it('notices by its liveness check a feed that stands past the end of its room, and reads the room again', async () => {
+    const room = uniqueRoom('past-the-end');
+    await rest.ensureRoom(room);
+    await publishMany(room, 3);
+    const real = await rest.stats(room);
+    // The room as the feed believed it: ten events, its cursor at the end of them.
+    const believed = { ...real, totalPublished: 10, maxOffset: 9, messageCount: 10 };
+    const { subscription, seen } = watch({
+      room,
+      rest: firstStatsAre(believed),
+      cursor: { generation: real.generation, nextOffset: 10 },
+      livenessIntervalMs: 100,
+      reconnect: { minDelayMs: 50, maxDelayMs: 200 },
+    });
+    await waitFor(() => seen.resets.length === 1, 'the reset');
+    await waitFor(() => subscription.state.kind === 'live', 'live again');
+    await publishMany(room, 2);
+    await waitFor(() => seen.offsets.length === 5, 'the whole room, then what came after');
+    expect(seen.offsets).toEqual(range(0, 5));
   });
 
   it('jumps over events lost to retention and says how many', async () => {

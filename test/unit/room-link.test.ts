@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CursorStore } from '../../src/lib/cursor-store';
 import { LocalRoomLink } from '../../src/lib/room-link';
 import { SafeStorage } from '../../src/lib/safe-storage';
-import { SynapRest } from '../../src/lib/synap-rest';
+import { SynapError, SynapRest } from '../../src/lib/synap-rest';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
 import { MapStorage, NodeWebSocket, uniqueRoom, waitFor } from './helpers';
 
@@ -15,9 +15,14 @@ beforeAll(async () => {
 });
 afterAll(() => standin.close());
 
-function newLink(stream: string, storage = new SafeStorage(() => new MapStorage())) {
+function newLink(
+  stream: string,
+  storage = new SafeStorage(() => new MapStorage()),
+  via: SynapRest = rest,
+  livenessIntervalMs?: number,
+) {
   return new LocalRoomLink({
-    rest,
+    rest: via,
     serverUrl: standin.url,
     stream,
     userId: 'alice',
@@ -25,7 +30,36 @@ function newLink(stream: string, storage = new SafeStorage(() => new MapStorage(
     cursors: new CursorStore(storage),
     storage,
     WebSocket: NodeWebSocket,
+    ...(livenessIntervalMs ? { livenessIntervalMs } : {}),
   });
+}
+
+/** The stand-in, except that the answer to the publish of a message saying `lost` is lost once. */
+function losingAnswerOf(lost: string): SynapRest {
+  let losing = true;
+  return new Proxy(rest, {
+    get(target, key) {
+      if (key === 'publish') {
+        return async (...args: Parameters<SynapRest['publish']>) => {
+          const answer = await target.publish(...args);
+          if (losing && JSON.stringify(args[2]).includes(lost)) {
+            losing = false;
+            throw new SynapError('network', 'Cannot reach the server: no answer within 15 s');
+          }
+          return answer;
+        };
+      }
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+}
+
+async function storedTexts(stream: string): Promise<string[]> {
+  const page = await rest.consume(stream, 'reader', 0, 100);
+  return page.events
+    .filter((e) => e.event === 'message')
+    .map((e) => (JSON.parse(e.data as string) as { message: string }).message);
 }
 
 async function presence(stream: string): Promise<string[]> {
@@ -89,6 +123,22 @@ describe('LocalRoomLink', () => {
     expect(reloaded.outgoing.map((m) => m.text)).toEqual(['kept']);
     await reloaded.leave();
     expect(newLink(stream, storage).outgoing).toEqual([]);
+    await link.stop('none');
+  });
+
+  it('finds a message whose publish answer was lost in the room, and sends the next only after it', async () => {
+    const stream = uniqueRoom('link-lost-answer');
+    const link = newLink(stream, undefined, losingAnswerOf('first'), 100);
+    const stored: [string, number][] = [];
+    link.on('stored', ({ message, offset }) => stored.push([message.text, offset]));
+    link.start();
+    await waitFor(() => link.state.kind === 'live', 'live');
+    link.send('first');
+    link.send('second');
+    await waitFor(() => stored.length === 2 && link.outgoing.length === 0, 'both stored');
+    expect(await storedTexts(stream)).toEqual(['first', 'second']);
+    expect(stored.map(([text]) => text)).toEqual(['first', 'second']);
+    expect(stored[0]![1]).toBeLessThan(stored[1]![1]);
     await link.stop('none');
   });
 });
