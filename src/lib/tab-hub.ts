@@ -7,8 +7,10 @@
 // only, and "left" is said when the last tab holding the room lets go of it. When the leader
 // tab closes (its lock is released) or crashes (the browser releases it), the next tab in the
 // lock's queue takes over within milliseconds and resumes every room from the furthest offset
-// any tab saw; the outbox and cursors live in shared storage. Without Web Locks or
-// BroadcastChannel (or from file://) every tab simply runs its own links, as one tab would.
+// any tab saw; the outbox and cursors live in shared storage. Pages opened from disk
+// (file://) share too where the browser lets them: a tab first proves that the channel carries
+// messages here (a handshake), and runs its own links, as one tab would, where it does not, or
+// where Web Locks or BroadcastChannel are missing.
 import { furthestCursor, type RoomCursor } from './cursor-store';
 import { Emitter } from './emitter';
 import type { OutgoingMessage } from './outbox';
@@ -20,6 +22,8 @@ import { SynapError, type ConsumeResult, type SynapErrorKind } from './synap-res
 
 /** How often the leader checks for tabs that vanished without a word (a crash). */
 export const TAB_CHECK_MS = 5_000;
+/** How long a tab waits for its handshake to come back over the channel before it runs alone. */
+export const HANDSHAKE_TIMEOUT_MS = 1_000;
 
 export interface HostOptions {
   createFirst: boolean;
@@ -47,8 +51,6 @@ export interface TabHubOptions {
   host: (stream: string, options: HostOptions) => RoomLink;
   locks?: LocksLike | null;
   BroadcastChannel?: ChannelConstructor | null;
-  /** The page's protocol: file:// pages share nothing reliably, so they stay alone. */
-  protocol?: string;
   tabId?: string;
 }
 
@@ -160,7 +162,7 @@ export class TabHub {
     this.#tabId = options.tabId ?? newTabId();
     const locks = options.locks ?? null;
     const Channel = options.BroadcastChannel ?? null;
-    const shared = locks !== null && Channel !== null && options.protocol !== 'file:';
+    const shared = locks !== null && Channel !== null;
     this.#role = shared ? 'electing' : 'solo';
     if (!shared) return;
     try {
@@ -170,12 +172,43 @@ export class TabHub {
       void locks
         .request(this.#tabLock(this.#tabId), () => new Promise((r) => (this.#releaseTab = r)))
         .catch(() => undefined);
-      void locks
-        .request(`synap-chat:leader:${options.scope}`, () => this.#lead())
-        .catch(() => this.#goSolo());
+      this.#handshake(Channel, () => {
+        void locks
+          .request(`synap-chat:leader:${options.scope}`, () => this.#lead())
+          .catch(() => this.#goSolo());
+      });
     } catch {
       this.#goSolo();
     }
+  }
+
+  /**
+   * Proves the channel carries messages in this browser before this tab stands for leader: a
+   * message posted on one end must come out of another. A page opened from disk (file://) has
+   * an opaque origin, and only some browsers still give it a working channel (Chromium does);
+   * where nothing comes back the tab runs alone rather than wait for a leader it cannot hear.
+   */
+  #handshake(Channel: ChannelConstructor, then: () => void): void {
+    const name = `synap-chat:handshake:${this.#options.scope}:${this.#tabId}`;
+    const token = newTabId();
+    const ear = new Channel(name);
+    const mouth = new Channel(name);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const finish = (works: boolean) => {
+      if (timer === null) return;
+      clearTimeout(timer);
+      timer = null;
+      ear.close();
+      mouth.close();
+      if (this.#stopped) return;
+      if (works) then();
+      else this.#goSolo();
+    };
+    timer = setTimeout(() => finish(false), HANDSHAKE_TIMEOUT_MS);
+    ear.onmessage = (event) => {
+      if (event.data === token) finish(true);
+    };
+    mouth.postMessage(token);
   }
 
   get role(): Role {
@@ -247,9 +280,13 @@ export class TabHub {
   }
 
   #goSolo(): void {
-    // Locks refused (an opaque origin, say): each tab for itself, as without them.
+    // Locks refused, or a channel that carries nothing: each tab for itself, as without them.
     if (this.#role === 'solo') return;
+    // A leader that heard this tab's joins after all lets go of them (see #checkTabs).
+    this.#post({ t: 'bye', tab: this.#tabId });
+    this.#flushOutbound();
     this.#role = 'solo';
+    this.#releaseTab?.();
     this.#channel?.close();
     this.#channel = null;
     for (const [stream, link] of this.#links) {

@@ -617,7 +617,6 @@ export class ChatApp {
       network: options.network ?? null,
       locks,
       BroadcastChannel: Channel,
-      ...(typeof location !== 'undefined' ? { protocol: location.protocol } : {}),
       ...(options.livenessIntervalMs ? { livenessIntervalMs: options.livenessIntervalMs } : {}),
       // Probe with a room of this server, the one on screen if it is: nothing is replayed.
       probeRoom: () => {

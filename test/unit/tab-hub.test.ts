@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutgoingIntent } from '../../src/lib/chat-events';
 import type { RoomCursor } from '../../src/lib/cursor-store';
 import { Emitter } from '../../src/lib/emitter';
@@ -8,6 +8,7 @@ import type { FeedState } from '../../src/lib/room-feed';
 import type { Goodbye, RoomLink, RoomLinkEvents } from '../../src/lib/room-link';
 import type { ConsumeResult, RoomStats, StreamEvent } from '../../src/lib/synap-rest';
 import {
+  HANDSHAKE_TIMEOUT_MS,
   TabHub,
   type ChannelConstructor,
   type HostOptions,
@@ -127,15 +128,28 @@ function event(offset: number, stream = 'chat-room'): StreamEvent {
   };
 }
 
+/**
+ * A channel that carries nothing, as a browser may give a page opened from disk (an opaque
+ * origin): what is posted never comes out anywhere.
+ */
+class DeafChannel {
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  postMessage(): void {}
+  close(): void {}
+}
+
 /** One browser: tabs sharing locks and a channel name. */
-function browser(locks: LocksLike | null = new FakeLocks()) {
+function browser(
+  locks: LocksLike | null = new FakeLocks(),
+  Channel: ChannelConstructor = BroadcastChannel as unknown as ChannelConstructor,
+) {
   const hosts: HostLink[] = [];
   const hubs: TabHub[] = [];
   const tab = () => {
     const hub = new TabHub({
       scope,
       locks,
-      BroadcastChannel: BroadcastChannel as unknown as ChannelConstructor,
+      BroadcastChannel: Channel,
       host: (stream, options) => {
         const host = new HostLink(options, stream);
         hosts.push(host);
@@ -333,6 +347,47 @@ describe('TabHub', () => {
     expect(hosts.every((host) => host.started && host.options.announce)).toBe(true);
     expect(opened.every((hub) => hub.role === 'solo')).toBe(true);
     expect(tabs).toHaveLength(2);
+  });
+});
+
+describe('TabHub handshake', () => {
+  it('shares one connection once its handshake comes back over the channel', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const tabs = [tab(), tab()].map((hub) => joinRoom(hub));
+    await waitFor(() => opened.some((hub) => hub.isLeader), 'a leader');
+    await waitFor(() => hosts.length === 1 && hosts[0]!.started, 'one host');
+    hosts[0]!.open(3);
+    hosts[0]!.deliver(3);
+    await waitFor(() => tabs.every((t) => t.offsets.length === 1), 'the event in both tabs');
+    expect(hosts).toHaveLength(1);
+    expect(opened.filter((hub) => hub.isLeader)).toHaveLength(1);
+    expect(opened.some((hub) => hub.role === 'solo')).toBe(false);
+  });
+
+  it('runs each tab alone when its handshake never comes back (a channel that carries nothing)', async () => {
+    newScope();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { hosts, tab } = browser(new FakeLocks(), DeafChannel);
+      const tabs = [tab(), tab()].map((hub) => joinRoom(hub));
+      // Nobody stands for leader before the channel is proven: no tab waits on a deaf leader.
+      await Promise.resolve();
+      expect(opened.every((hub) => hub.role === 'electing')).toBe(true);
+      expect(hosts).toHaveLength(0);
+      vi.advanceTimersByTime(HANDSHAKE_TIMEOUT_MS);
+      expect(opened.every((hub) => hub.role === 'solo')).toBe(true);
+      // Each tab runs the room itself, says "joined" itself, and gets its events.
+      expect(hosts).toHaveLength(2);
+      expect(hosts.every((host) => host.started && host.options.announce)).toBe(true);
+      hosts[0]!.open(0);
+      hosts[0]!.deliver(0);
+      hosts[1]!.open(0);
+      hosts[1]!.deliver(0);
+      expect(tabs.map((t) => t.offsets)).toEqual([[0], [0]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
