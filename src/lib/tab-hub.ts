@@ -36,7 +36,7 @@ export interface HostOptions {
 /** The parts of LockManager used here (injectable for tests). */
 export interface LocksLike {
   request(name: string, callback: () => Promise<void>): Promise<void>;
-  query(): Promise<{ held?: { name?: string }[] }>;
+  query(): Promise<{ held?: { name?: string }[]; pending?: { name?: string }[] }>;
 }
 
 export type ChannelConstructor = new (name: string) => {
@@ -303,18 +303,31 @@ export class TabHub {
   async #checkTabs(): Promise<void> {
     const locks = this.#options.locks;
     if (!locks || this.#role !== 'leader') return;
-    let held: Set<string>;
+    // Only tabs that joined before the question is asked can be judged by its answer: a busy
+    // leader (a burst of events) may read the answer seconds later, after a reloaded tab took
+    // its lock and joined; letting it go then would leave it without events for good.
+    const asked = [...this.#hosted].map(([stream, hosted]) => ({
+      stream,
+      hosted,
+      tabs: [...hosted.tabs.keys()],
+    }));
+    let alive: Set<string>;
     try {
       const state = await locks.query();
-      held = new Set((state.held ?? []).map((lock) => lock.name ?? ''));
+      alive = new Set(
+        [...(state.held ?? []), ...(state.pending ?? [])].map((lock) => lock.name ?? ''),
+      );
     } catch {
       return;
     }
-    for (const [stream, hosted] of this.#hosted) {
-      for (const tab of [...hosted.tabs.keys()]) {
-        if (tab !== this.#tabId && !held.has(this.#tabLock(tab))) {
-          this.#asLeader({ t: 'leave', tab, stream, goodbye: 'await', forget: false });
+    for (const { stream, hosted, tabs } of asked) {
+      // A room let go of and hosted again meanwhile was joined after the question.
+      if (this.#hosted.get(stream) !== hosted) continue;
+      for (const tab of tabs) {
+        if (tab === this.#tabId || !hosted.tabs.has(tab) || alive.has(this.#tabLock(tab))) {
+          continue;
         }
+        this.#asLeader({ t: 'leave', tab, stream, goodbye: 'await', forget: false });
       }
     }
   }

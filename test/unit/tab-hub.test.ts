@@ -9,6 +9,7 @@ import type { Goodbye, RoomLink, RoomLinkEvents } from '../../src/lib/room-link'
 import type { ConsumeResult, RoomStats, StreamEvent } from '../../src/lib/synap-rest';
 import {
   HANDSHAKE_TIMEOUT_MS,
+  TAB_CHECK_MS,
   TabHub,
   type ChannelConstructor,
   type HostOptions,
@@ -347,6 +348,81 @@ describe('TabHub', () => {
     expect(hosts.every((host) => host.started && host.options.announce)).toBe(true);
     expect(opened.every((hub) => hub.role === 'solo')).toBe(true);
     expect(tabs).toHaveLength(2);
+  });
+});
+
+/**
+ * Web Locks whose answer to query() describes the moment it was asked but arrives only when the
+ * test lets it: a leader tab busy for seconds (a burst of events) reads the answer late.
+ */
+class SlowQueryLocks extends FakeLocks {
+  readonly #answers: (() => void)[] = [];
+  get asked(): number {
+    return this.#answers.length;
+  }
+  override query(): Promise<{ held: { name: string }[] }> {
+    const snapshot = super.query();
+    return new Promise((resolve) => this.#answers.push(() => void snapshot.then(resolve)));
+  }
+  answerAll(): void {
+    for (const answer of this.#answers.splice(0)) answer();
+  }
+}
+
+describe('TabHub crash check', () => {
+  it("keeps relaying to a tab that joined while the leader's lock check was on its way (a reloaded tab)", async () => {
+    newScope();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const locks = new SlowQueryLocks();
+      const { hosts, tab } = browser(locks);
+      joinRoom(tab());
+      await waitFor(() => hosts.length === 1, 'the first tab leads and hosts the room');
+      hosts[0]!.open(0);
+      // The leader asks which tabs still hold their lock; the answer is taken now, read later.
+      vi.advanceTimersByTime(TAB_CHECK_MS);
+      expect(locks.asked).toBe(1);
+      // Meanwhile a tab opens (a reload): it holds its lock and joins the room.
+      const reloaded = joinRoom(tab());
+      await waitFor(() => reloaded.readys.length === 1, 'the reloaded tab is in the room');
+      locks.answerAll();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      hosts[0]!.deliver(0);
+      await waitFor(() => reloaded.offsets.length === 1, 'the event in the reloaded tab');
+      expect(reloaded.offsets).toEqual([0]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lets go of a tab that is gone without a word (its lock is free)', async () => {
+    newScope();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const locks = new SlowQueryLocks();
+      const { hosts, tab } = browser(locks);
+      joinRoom(tab());
+      await waitFor(() => hosts.length === 1, 'the first tab leads and hosts the room');
+      // A tab that joined the room, then crashed: nothing said, its lock freed by the browser.
+      const ghost = new BroadcastChannel(`synap-chat:tabs:${scope}`);
+      ghost.postMessage([
+        {
+          t: 'join',
+          tab: 'ghost',
+          stream: 'chat-room',
+          attention: 'foreground',
+          createFirst: false,
+        },
+      ]);
+      ghost.close();
+      await waitFor(() => hosts[0]!.attention === 'foreground', 'the ghost joined');
+      vi.advanceTimersByTime(TAB_CHECK_MS);
+      locks.answerAll();
+      await waitFor(() => hosts[0]!.attention === 'background', 'the ghost is let go');
+      expect(hosts[0]!.stops).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
