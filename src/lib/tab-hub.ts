@@ -155,6 +155,9 @@ export class TabHub {
   #releaseLeader: (() => void) | null = null;
   #releaseTab: (() => void) | null = null;
   #checkTimer: ReturnType<typeof setInterval> | null = null;
+  /** Crash checks started so far, and per tab how many had started when it last spoke. */
+  #checks = 0;
+  readonly #heard = new Map<string, number>();
   #stopped = false;
 
   constructor(options: TabHubOptions) {
@@ -169,9 +172,12 @@ export class TabHub {
       this.#channel = new Channel(`synap-chat:tabs:${options.scope}`);
       this.#channel.onmessage = (event) => this.#receive(event.data);
       // Holding a lock of its own tells the leader this tab is alive (see #checkTabs).
+      // Without it the leader would take this tab for crashed: it runs alone instead.
       void locks
         .request(this.#tabLock(this.#tabId), () => new Promise((r) => (this.#releaseTab = r)))
-        .catch(() => undefined);
+        .catch(() => {
+          if (!this.#stopped) this.#goSolo();
+        });
       this.#handshake(Channel, () => {
         void locks
           .request(`synap-chat:leader:${options.scope}`, () => this.#lead())
@@ -299,17 +305,24 @@ export class TabHub {
     return `synap-chat:tab:${this.#options.scope}:${tabId}`;
   }
 
-  /** Tabs that crashed hold no lock any more: their rooms let go of them. */
+  /**
+   * Tabs that crashed hold no lock any more: their rooms let go of them. A tab is judged only
+   * once it has been silent since before the previous check: the browser may list a page's
+   * lock a while after the page asked for it (a reloaded tab joined, and its lock was missing
+   * from an answer read 40 ms later), and letting a live tab go would leave it without events
+   * for good.
+   */
   async #checkTabs(): Promise<void> {
     const locks = this.#options.locks;
     if (!locks || this.#role !== 'leader') return;
-    // Only tabs that joined before the question is asked can be judged by its answer: a busy
-    // leader (a burst of events) may read the answer seconds later, after a reloaded tab took
-    // its lock and joined; letting it go then would leave it without events for good.
-    const asked = [...this.#hosted].map(([stream, hosted]) => ({
+    this.#checks += 1;
+    const silentSince = this.#checks - 1;
+    const suspects = [...this.#hosted].map(([stream, hosted]) => ({
       stream,
       hosted,
-      tabs: [...hosted.tabs.keys()],
+      tabs: [...hosted.tabs.keys()].filter(
+        (tab) => tab !== this.#tabId && (this.#heard.get(tab) ?? -1) < silentSince,
+      ),
     }));
     let alive: Set<string>;
     try {
@@ -320,13 +333,12 @@ export class TabHub {
     } catch {
       return;
     }
-    for (const { stream, hosted, tabs } of asked) {
+    for (const { stream, hosted, tabs } of suspects) {
       // A room let go of and hosted again meanwhile was joined after the question.
       if (this.#hosted.get(stream) !== hosted) continue;
       for (const tab of tabs) {
-        if (tab === this.#tabId || !hosted.tabs.has(tab) || alive.has(this.#tabLock(tab))) {
-          continue;
-        }
+        if (!hosted.tabs.has(tab) || alive.has(this.#tabLock(tab))) continue;
+        this.#heard.delete(tab);
         this.#asLeader({ t: 'leave', tab, stream, goodbye: 'await', forget: false });
       }
     }
@@ -351,12 +363,21 @@ export class TabHub {
     for (const message of data as Message[]) {
       // Another page of this origin could post anything: one bad message must not stop the rest.
       try {
+        this.#noteHeard(message);
         if (this.#role === 'leader') this.#asLeader(message);
         this.#asFollower(message);
       } catch (error) {
         console.error('a message between tabs could not be handled', error);
       }
     }
+  }
+
+  /** Another tab spoke: it is alive (see #checkTabs). */
+  #noteHeard(message: Message): void {
+    const tab = (message as { tab?: unknown } | null)?.tab;
+    if (typeof tab !== 'string' || message.t === 'leader') return;
+    if (message.t === 'bye') this.#heard.delete(tab);
+    else this.#heard.set(tab, this.#checks);
   }
 
   // --- as a follower (and for this tab's own rooms) --------------------------------------

@@ -369,6 +369,21 @@ class SlowQueryLocks extends FakeLocks {
   }
 }
 
+/** Web Locks that grant a tab's own lock only when the test says (a page still loading). */
+class LateTabLocks extends FakeLocks {
+  late = false;
+  readonly #waiting: (() => void)[] = [];
+  override request(name: string, callback: () => Promise<void>): Promise<void> {
+    if (!this.late || !name.startsWith('synap-chat:tab:')) return super.request(name, callback);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push(() => void super.request(name, callback).then(resolve, reject));
+    });
+  }
+  grantLate(): void {
+    for (const grant of this.#waiting.splice(0)) grant();
+  }
+}
+
 describe('TabHub crash check', () => {
   it("keeps relaying to a tab that joined while the leader's lock check was on its way (a reloaded tab)", async () => {
     newScope();
@@ -395,6 +410,37 @@ describe('TabHub crash check', () => {
     }
   });
 
+  it('keeps relaying to a tab whose lock the browser lists only a while after it joined', async () => {
+    newScope();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const locks = new LateTabLocks();
+      const { hosts, tab } = browser(locks);
+      joinRoom(tab());
+      await waitFor(() => hosts.length === 1, 'the first tab leads and hosts the room');
+      hosts[0]!.open(0);
+      locks.late = true;
+      const reloaded = joinRoom(tab());
+      await waitFor(() => reloaded.readys.length === 1, 'the reloaded tab is in the room');
+      // Checked while its lock is not listed yet: it is still there.
+      vi.advanceTimersByTime(TAB_CHECK_MS);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      hosts[0]!.deliver(0);
+      await waitFor(() => reloaded.offsets.length === 1, 'the event in the reloaded tab');
+      // Its lock shows up: later checks find it held.
+      locks.grantLate();
+      for (let check = 0; check < 2; check += 1) {
+        vi.advanceTimersByTime(TAB_CHECK_MS);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      hosts[0]!.deliver(1);
+      await waitFor(() => reloaded.offsets.length === 2, 'events go on');
+      expect(reloaded.offsets).toEqual([0, 1]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('lets go of a tab that is gone without a word (its lock is free)', async () => {
     newScope();
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
@@ -416,8 +462,12 @@ describe('TabHub crash check', () => {
       ]);
       ghost.close();
       await waitFor(() => hosts[0]!.attention === 'foreground', 'the ghost joined');
-      vi.advanceTimersByTime(TAB_CHECK_MS);
-      locks.answerAll();
+      // It spoke since the last check: spared once, then judged by its lock.
+      for (let check = 0; check < 2; check += 1) {
+        vi.advanceTimersByTime(TAB_CHECK_MS);
+        locks.answerAll();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await waitFor(() => hosts[0]!.attention === 'background', 'the ghost is let go');
       expect(hosts[0]!.stops).toEqual([]);
     } finally {
