@@ -206,7 +206,7 @@ export class TabHub {
       timer = null;
       ear.close();
       mouth.close();
-      if (this.#stopped) return;
+      if (this.#stopped || this.#role === 'solo') return;
       if (works) then();
       else this.#goSolo();
     };
@@ -275,7 +275,8 @@ export class TabHub {
 
   // --- election ---------------------------------------------------------------------------
   async #lead(): Promise<void> {
-    if (this.#stopped) return;
+    // Stopped, or running alone since: the lock goes to the next tab in line.
+    if (this.#stopped || this.#role === 'solo') return;
     this.#role = 'leader';
     this.#checkTimer = setInterval(() => void this.#checkTabs(), TAB_CHECK_MS);
     // Own rooms first, from where this tab stands; then the others are asked to join again.
@@ -308,9 +309,9 @@ export class TabHub {
   /**
    * Tabs that crashed hold no lock any more: their rooms let go of them. A tab is judged only
    * once it has been silent since before the previous check: the browser may list a page's
-   * lock a while after the page asked for it (a reloaded tab joined, and its lock was missing
-   * from an answer read 40 ms later), and letting a live tab go would leave it without events
-   * for good.
+   * lock a while after the page asked for it (in the fault suite a reloaded tab joined, and its
+   * lock was missing from answers read up to 0.2 s later), and letting a live tab go would leave
+   * it without events for good.
    */
   async #checkTabs(): Promise<void> {
     const locks = this.#options.locks;
