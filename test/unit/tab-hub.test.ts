@@ -517,6 +517,30 @@ describe('TabHub handshake', () => {
   });
 });
 
+describe('TabHub without a lock of its own', () => {
+  it('runs alone when its own lock is refused, and never leads afterwards', async () => {
+    newScope();
+    class RefusingLocks extends FakeLocks {
+      override request(name: string, callback: () => Promise<void>): Promise<void> {
+        if (name.startsWith('synap-chat:tab:')) return Promise.reject(new Error('refused'));
+        return super.request(name, callback);
+      }
+    }
+    const { hosts, tab } = browser(new RefusingLocks());
+    const hub = tab();
+    const { offsets } = joinRoom(hub);
+    await waitFor(() => hub.role === 'solo', 'the tab runs alone');
+    expect(hosts).toHaveLength(1);
+    hosts[0]!.open(0);
+    hosts[0]!.deliver(0);
+    expect(offsets).toEqual([0]);
+    // The handshake comes back meanwhile: still alone, no second connection.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(hub.role).toBe('solo');
+    expect(hosts).toHaveLength(1);
+  });
+});
+
 describe('TabHub with a stranger on the channel', () => {
   it('skips malformed messages and keeps relaying', async () => {
     newScope();
