@@ -29,8 +29,6 @@ export interface ServerConnectionOptions {
   network: NetworkMonitor | null;
   locks: LocksLike | null;
   BroadcastChannel: ChannelConstructor | null;
-  /** The page's protocol: tabs of a file:// page do not share (see tab-hub.ts). */
-  protocol?: string;
   livenessIntervalMs?: number;
   /** A room of this server to probe its WebSocket with, from where it stands. */
   probeRoom: () => { stream: string; nextOffset: number | null } | null;
@@ -72,7 +70,6 @@ export class ServerConnection {
       scope: JSON.stringify([url, userId, apiKey]),
       locks: options.locks,
       BroadcastChannel: options.BroadcastChannel,
-      ...(options.protocol ? { protocol: options.protocol } : {}),
       host: (stream, { createFirst, cursor, announce }) =>
         new LocalRoomLink({
           rest,

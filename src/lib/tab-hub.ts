@@ -7,8 +7,10 @@
 // only, and "left" is said when the last tab holding the room lets go of it. When the leader
 // tab closes (its lock is released) or crashes (the browser releases it), the next tab in the
 // lock's queue takes over within milliseconds and resumes every room from the furthest offset
-// any tab saw; the outbox and cursors live in shared storage. Without Web Locks or
-// BroadcastChannel (or from file://) every tab simply runs its own links, as one tab would.
+// any tab saw; the outbox and cursors live in shared storage. Pages opened from disk
+// (file://) share too where the browser lets them: a tab first proves that the channel carries
+// messages here (a handshake), and runs its own links, as one tab would, where it does not, or
+// where Web Locks or BroadcastChannel are missing.
 import { furthestCursor, type RoomCursor } from './cursor-store';
 import { Emitter } from './emitter';
 import type { OutgoingMessage } from './outbox';
@@ -20,6 +22,8 @@ import { SynapError, type ConsumeResult, type SynapErrorKind } from './synap-res
 
 /** How often the leader checks for tabs that vanished without a word (a crash). */
 export const TAB_CHECK_MS = 5_000;
+/** How long a tab waits for its handshake to come back over the channel before it runs alone. */
+export const HANDSHAKE_TIMEOUT_MS = 1_000;
 
 export interface HostOptions {
   createFirst: boolean;
@@ -32,7 +36,7 @@ export interface HostOptions {
 /** The parts of LockManager used here (injectable for tests). */
 export interface LocksLike {
   request(name: string, callback: () => Promise<void>): Promise<void>;
-  query(): Promise<{ held?: { name?: string }[] }>;
+  query(): Promise<{ held?: { name?: string }[]; pending?: { name?: string }[] }>;
 }
 
 export type ChannelConstructor = new (name: string) => {
@@ -47,8 +51,6 @@ export interface TabHubOptions {
   host: (stream: string, options: HostOptions) => RoomLink;
   locks?: LocksLike | null;
   BroadcastChannel?: ChannelConstructor | null;
-  /** The page's protocol: file:// pages share nothing reliably, so they stay alone. */
-  protocol?: string;
   tabId?: string;
 }
 
@@ -153,6 +155,9 @@ export class TabHub {
   #releaseLeader: (() => void) | null = null;
   #releaseTab: (() => void) | null = null;
   #checkTimer: ReturnType<typeof setInterval> | null = null;
+  /** Crash checks started so far, and per tab how many had started when it last spoke. */
+  #checks = 0;
+  readonly #heard = new Map<string, number>();
   #stopped = false;
 
   constructor(options: TabHubOptions) {
@@ -160,22 +165,56 @@ export class TabHub {
     this.#tabId = options.tabId ?? newTabId();
     const locks = options.locks ?? null;
     const Channel = options.BroadcastChannel ?? null;
-    const shared = locks !== null && Channel !== null && options.protocol !== 'file:';
+    const shared = locks !== null && Channel !== null;
     this.#role = shared ? 'electing' : 'solo';
     if (!shared) return;
     try {
       this.#channel = new Channel(`synap-chat:tabs:${options.scope}`);
       this.#channel.onmessage = (event) => this.#receive(event.data);
       // Holding a lock of its own tells the leader this tab is alive (see #checkTabs).
+      // Without it the leader would take this tab for crashed: it runs alone instead.
       void locks
         .request(this.#tabLock(this.#tabId), () => new Promise((r) => (this.#releaseTab = r)))
-        .catch(() => undefined);
-      void locks
-        .request(`synap-chat:leader:${options.scope}`, () => this.#lead())
-        .catch(() => this.#goSolo());
+        .catch(() => {
+          if (!this.#stopped) this.#goSolo();
+        });
+      this.#handshake(Channel, () => {
+        void locks
+          .request(`synap-chat:leader:${options.scope}`, () => this.#lead())
+          .catch(() => this.#goSolo());
+      });
     } catch {
       this.#goSolo();
     }
+  }
+
+  /**
+   * Proves the channel carries messages in this browser before this tab stands for leader: a
+   * message posted on one end must come out of another. A page opened from disk (file://) has
+   * an opaque origin, and only some browsers still give it a working channel (Chromium does);
+   * where nothing comes back the tab runs alone rather than wait for a leader it cannot hear.
+   */
+  #handshake(Channel: ChannelConstructor, then: () => void): void {
+    const name = `synap-chat:handshake:${this.#options.scope}:${this.#tabId}`;
+    const token = newTabId();
+    const ear = new Channel(name);
+    const mouth = new Channel(name);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const finish = (works: boolean) => {
+      if (timer === null) return;
+      clearTimeout(timer);
+      timer = null;
+      ear.close();
+      mouth.close();
+      if (this.#stopped || this.#role === 'solo') return;
+      if (works) then();
+      else this.#goSolo();
+    };
+    timer = setTimeout(() => finish(false), HANDSHAKE_TIMEOUT_MS);
+    ear.onmessage = (event) => {
+      if (event.data === token) finish(true);
+    };
+    mouth.postMessage(token);
   }
 
   get role(): Role {
@@ -236,7 +275,8 @@ export class TabHub {
 
   // --- election ---------------------------------------------------------------------------
   async #lead(): Promise<void> {
-    if (this.#stopped) return;
+    // Stopped, or running alone since: the lock goes to the next tab in line.
+    if (this.#stopped || this.#role === 'solo') return;
     this.#role = 'leader';
     this.#checkTimer = setInterval(() => void this.#checkTabs(), TAB_CHECK_MS);
     // Own rooms first, from where this tab stands; then the others are asked to join again.
@@ -247,9 +287,13 @@ export class TabHub {
   }
 
   #goSolo(): void {
-    // Locks refused (an opaque origin, say): each tab for itself, as without them.
+    // Locks refused, or a channel that carries nothing: each tab for itself, as without them.
     if (this.#role === 'solo') return;
+    // A leader that heard this tab's joins after all lets go of them (see #checkTabs).
+    this.#post({ t: 'bye', tab: this.#tabId });
+    this.#flushOutbound();
     this.#role = 'solo';
+    this.#releaseTab?.();
     this.#channel?.close();
     this.#channel = null;
     for (const [stream, link] of this.#links) {
@@ -262,22 +306,41 @@ export class TabHub {
     return `synap-chat:tab:${this.#options.scope}:${tabId}`;
   }
 
-  /** Tabs that crashed hold no lock any more: their rooms let go of them. */
+  /**
+   * Tabs that crashed hold no lock any more: their rooms let go of them. A tab is judged only
+   * once it has been silent since before the previous check: the browser may list a page's
+   * lock a while after the page asked for it (in the fault suite a reloaded tab joined, and its
+   * lock was missing from answers read up to 0.2 s later), and letting a live tab go would leave
+   * it without events for good.
+   */
   async #checkTabs(): Promise<void> {
     const locks = this.#options.locks;
     if (!locks || this.#role !== 'leader') return;
-    let held: Set<string>;
+    this.#checks += 1;
+    const silentSince = this.#checks - 1;
+    const suspects = [...this.#hosted].map(([stream, hosted]) => ({
+      stream,
+      hosted,
+      tabs: [...hosted.tabs.keys()].filter(
+        (tab) => tab !== this.#tabId && (this.#heard.get(tab) ?? -1) < silentSince,
+      ),
+    }));
+    let alive: Set<string>;
     try {
       const state = await locks.query();
-      held = new Set((state.held ?? []).map((lock) => lock.name ?? ''));
+      alive = new Set(
+        [...(state.held ?? []), ...(state.pending ?? [])].map((lock) => lock.name ?? ''),
+      );
     } catch {
       return;
     }
-    for (const [stream, hosted] of this.#hosted) {
-      for (const tab of [...hosted.tabs.keys()]) {
-        if (tab !== this.#tabId && !held.has(this.#tabLock(tab))) {
-          this.#asLeader({ t: 'leave', tab, stream, goodbye: 'await', forget: false });
-        }
+    for (const { stream, hosted, tabs } of suspects) {
+      // A room let go of and hosted again meanwhile was joined after the question.
+      if (this.#hosted.get(stream) !== hosted) continue;
+      for (const tab of tabs) {
+        if (!hosted.tabs.has(tab) || alive.has(this.#tabLock(tab))) continue;
+        this.#heard.delete(tab);
+        this.#asLeader({ t: 'leave', tab, stream, goodbye: 'await', forget: false });
       }
     }
   }
@@ -301,12 +364,21 @@ export class TabHub {
     for (const message of data as Message[]) {
       // Another page of this origin could post anything: one bad message must not stop the rest.
       try {
+        this.#noteHeard(message);
         if (this.#role === 'leader') this.#asLeader(message);
         this.#asFollower(message);
       } catch (error) {
         console.error('a message between tabs could not be handled', error);
       }
     }
+  }
+
+  /** Another tab spoke: it is alive (see #checkTabs). */
+  #noteHeard(message: Message): void {
+    const tab = (message as { tab?: unknown } | null)?.tab;
+    if (typeof tab !== 'string' || message.t === 'leader') return;
+    if (message.t === 'bye') this.#heard.delete(tab);
+    else this.#heard.set(tab, this.#checks);
   }
 
   // --- as a follower (and for this tab's own rooms) --------------------------------------

@@ -38,6 +38,7 @@ import {
   type NotifyLevel,
 } from '../lib/notifications';
 import { DraftStore } from '../lib/drafts';
+import { followJoined, joinedChange, joinedKey, readJoined } from '../lib/joined-rooms';
 import type { ChannelConstructor, LocksLike } from '../lib/tab-hub';
 import { RoomState } from './room.svelte';
 import { SettingsStore, type ChatSettings } from './settings.svelte';
@@ -46,7 +47,6 @@ import { SettingsStore, type ChatSettings } from './settings.svelte';
 export const DEFAULT_ROOM_ID = 'general';
 /** How often the list of rooms on the server is re-read. */
 export const ROOM_LIST_REFRESH_MS = 30_000;
-const JOINED_KEY = 'synap-chat:joined:';
 /** Per room whose server changed with the server list: the server it lived on before. */
 const MOVED_KEY = 'synap-chat:moved:';
 /** Every key the app keeps in the browser starts with this. */
@@ -408,11 +408,12 @@ export class ChatApp {
     }
   }
 
-  async leave(id: string): Promise<void> {
+  /** `save`: false when following another tab, which stored the list already. */
+  async leave(id: string, save = true): Promise<void> {
     const room = this.#rooms.find((candidate) => candidate.id === id);
     if (!room) return;
     this.#rooms = this.#rooms.filter((candidate) => candidate !== room);
-    this.#saveJoined();
+    if (save) this.#saveJoined();
     if (this.#activeId === id) {
       const next = this.#rooms[0];
       if (next) this.select(next.id);
@@ -498,6 +499,13 @@ export class ChatApp {
     if (id) this.join(id);
     // Said where the join form's problems are said; the name itself is not repeated.
     else this.#joinError = 'That room link cannot be opened: the room name in it is not valid.';
+  }
+
+  /** Another tab of this browser changed something stored: the joined rooms follow it. */
+  storageChanged(key: string | null, newValue: string | null): void {
+    if (this.#servers.length === 0) return;
+    const next = joinedChange(this.settings.current, key, newValue);
+    if (next) this.#followJoined(next);
   }
 
   dispose(): void {
@@ -616,7 +624,7 @@ export class ChatApp {
   }
 
   #joinedKey(settings: ChatSettings): string {
-    return `${JOINED_KEY}${JSON.stringify([settings.serverUrl, settings.userId, settings.roomPrefix])}`;
+    return joinedKey(settings);
   }
 
   #saveJoined(): void {
@@ -628,11 +636,23 @@ export class ChatApp {
 
   /** The rooms joined last time; null if none were ever saved here (a first run). */
   #loadJoined(settings: ChatSettings): string[] | null {
-    const stored = this.#options.storage.getJson(this.#joinedKey(settings));
-    if (!Array.isArray(stored)) return null;
-    return stored.filter(
-      (id): id is string => typeof id === 'string' && roomIdProblem(id) === null,
+    return readJoined(this.#options.storage.getJson(this.#joinedKey(settings)));
+  }
+
+  /** Joins and leaves what another tab did (nothing is written back: it is stored already). */
+  #followJoined(ids: readonly string[]): void {
+    const { join, leave } = followJoined(
+      this.#rooms.map((room) => room.id),
+      ids,
     );
+    for (const id of leave) void this.leave(id, false);
+    for (const id of join) {
+      const room = this.#createRoom(id, !this.#serverRooms.includes(id));
+      if (!room) continue;
+      this.#rooms = [...this.#rooms, room];
+      room.start();
+      room.setActive(false, this.#visible);
+    }
   }
 
   #start(settings: ChatSettings, initialRoom: string | null, firstRunForm = false): void {
@@ -691,7 +711,6 @@ export class ChatApp {
       network: options.network ?? null,
       locks,
       BroadcastChannel: Channel,
-      ...(typeof location !== 'undefined' ? { protocol: location.protocol } : {}),
       ...(options.livenessIntervalMs ? { livenessIntervalMs: options.livenessIntervalMs } : {}),
       // Probe with a room of this server, the one on screen if it is: nothing is replayed.
       probeRoom: () => {

@@ -1,19 +1,31 @@
 // Several tabs of one user in one browser share one connection per room: one leader tab
 // follows the room and relays it; the others show the same timeline, send through it, and
-// take over when it closes. Runs against both kinds of server (socket and polling).
+// take over when it closes. Runs against both kinds of server (socket and polling); tabs of the
+// built page opened from disk (file://) share too.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page, WebSocket } from '@playwright/test';
 import {
   DELIVERY_TIMEOUT_MS,
+  DESKTOP,
+  consumeAll,
   expect,
   expectLive,
+  fillSetup,
   markedTexts,
   onlineList,
   roomsNav,
+  seedDecodeRestEvent,
   sendMessage,
   test,
   timeline,
   type ChatUser,
 } from './fixtures';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The build playwright.config.ts made and serves (a folder of its own per E2E_PORT_OFFSET). */
+const RUN_SUFFIX = process.env.E2E_PORT_OFFSET ? `-${process.env.E2E_PORT_OFFSET}` : '';
+const BUILT_INDEX = path.join(ROOT, `test-results/e2e-app${RUN_SUFFIX}`, 'index.html');
 
 const delivered = { timeout: DELIVERY_TIMEOUT_MS };
 
@@ -207,4 +219,88 @@ test('a theme chosen in one tab applies in the other tabs at once', async ({ use
     page.evaluate(() => document.documentElement.dataset.theme ?? null);
   await expect.poll(() => theme(alice.page)).toBe('dark');
   await expect.poll(() => theme(second.page)).toBe('dark');
+});
+
+test('a room joined in one tab (a #/room/ link) is joined in the other tabs at once, and leaving it there leaves it everywhere', async ({
+  users,
+}) => {
+  const alice = await users.start('Alice');
+  const second = await openTab(alice);
+  const bob = await users.start('Bob', { room: 'side' });
+  const bobLog = timeline(bob.page, 'side');
+
+  // A link to the room followed in the first tab.
+  await alice.page.evaluate(() => (location.hash = '#/room/side'));
+  await expect(timeline(alice.page, 'side')).toBeVisible();
+  await expectLive(alice.page);
+  // The second tab lists it among its rooms (not under "On this server – Join"), and stays
+  // where its reader is.
+  const nav = roomsNav(second.page);
+  await expect(nav.getByRole('button', { name: 'Leave side' })).toBeVisible();
+  await expect(nav.getByRole('button', { name: 'Join side' })).toHaveCount(0);
+  await expect(timeline(second.page)).toBeVisible();
+  await sendMessage(bob.page, 'side 1 from Bob');
+  await nav.getByRole('button', { name: /^side/ }).click();
+  await expect(timeline(second.page, 'side').getByText('side 1 from Bob')).toBeVisible(delivered);
+  await expect(bobLog.getByText('Alice joined')).toHaveCount(1);
+
+  // Left in the first tab: left in the second too, and the device says so once.
+  await roomsNav(alice.page).getByRole('button', { name: 'Leave side' }).click();
+  await expect(nav.getByRole('button', { name: 'Leave side' })).toHaveCount(0);
+  await expect(timeline(second.page)).toBeVisible();
+  await expect(bobLog.getByText('Alice left')).toHaveCount(1, delivered);
+});
+
+test('tabs of the page opened from disk (file://) share one connection: one "joined", "You" in both, no "left" while a tab stays', async ({
+  browser,
+  users,
+  synapUrl,
+}) => {
+  const url = pathToFileURL(BUILT_INDEX).href;
+  const context = await browser.newContext(DESKTOP);
+  const problems: string[] = [];
+  context.on('page', (page) => page.on('pageerror', (error) => problems.push(error.message)));
+  try {
+    const first = await context.newPage();
+    await first.goto(url);
+    expect(await first.evaluate(() => location.protocol)).toBe('file:');
+    await fillSetup(first, { name: 'Alice', prefix: users.prefix, serverUrl: synapUrl });
+    await first.getByRole('button', { name: 'Start chatting' }).click();
+    await expect(timeline(first)).toBeVisible();
+    await expectLive(first);
+    // Settings are kept in this browser: the second tab opens the chat at once.
+    const second = await context.newPage();
+    await second.goto(url);
+    await expect(timeline(second)).toBeVisible();
+    await expectLive(second);
+    const bob = await users.start('Bob');
+    const bobLog = timeline(bob.page);
+
+    await sendMessage(first, 'disk 1 from the first tab');
+    await expect(bobLog.getByText('disk 1 from the first tab')).toBeVisible(delivered);
+    for (const page of [first, second]) {
+      const log = timeline(page);
+      await expect(log.getByText('disk 1 from the first tab')).toHaveCount(1, delivered);
+      // Sent from this device, whichever tab: "You", not the name.
+      await expect(log.getByText('You', { exact: true })).toHaveCount(1);
+      await expect(log.locator('.author').getByText('Alice', { exact: true })).toHaveCount(0);
+    }
+    // One device: one "joined" on the wire, however many tabs.
+    const joined = (await consumeAll(`${users.prefix}general`, synapUrl)).filter((event) => {
+      const payload = seedDecodeRestEvent(event);
+      return event.event === 'user_joined' && payload.user_id === 'Alice' && !payload.heartbeat;
+    });
+    expect(joined).toHaveLength(1);
+
+    // One of the two tabs closes: the other still holds the room, so nobody is told "left".
+    await first.close({ runBeforeUnload: true });
+    await expectLive(second);
+    await sendMessage(bob.page, 'disk 2 from Bob');
+    await expect(timeline(second).getByText('disk 2 from Bob')).toBeVisible(delivered);
+    await expect(bobLog.getByText('Alice left')).toHaveCount(0);
+    await expect(onlineList(bob.page).getByText('Alice')).toBeVisible();
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
 });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OutgoingIntent } from '../../src/lib/chat-events';
 import type { RoomCursor } from '../../src/lib/cursor-store';
 import { Emitter } from '../../src/lib/emitter';
@@ -8,6 +8,8 @@ import type { FeedState } from '../../src/lib/room-feed';
 import type { Goodbye, RoomLink, RoomLinkEvents } from '../../src/lib/room-link';
 import type { ConsumeResult, RoomStats, StreamEvent } from '../../src/lib/synap-rest';
 import {
+  HANDSHAKE_TIMEOUT_MS,
+  TAB_CHECK_MS,
   TabHub,
   type ChannelConstructor,
   type HostOptions,
@@ -127,15 +129,28 @@ function event(offset: number, stream = 'chat-room'): StreamEvent {
   };
 }
 
+/**
+ * A channel that carries nothing, as a browser may give a page opened from disk (an opaque
+ * origin): what is posted never comes out anywhere.
+ */
+class DeafChannel {
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  postMessage(): void {}
+  close(): void {}
+}
+
 /** One browser: tabs sharing locks and a channel name. */
-function browser(locks: LocksLike | null = new FakeLocks()) {
+function browser(
+  locks: LocksLike | null = new FakeLocks(),
+  Channel: ChannelConstructor = BroadcastChannel as unknown as ChannelConstructor,
+) {
   const hosts: HostLink[] = [];
   const hubs: TabHub[] = [];
   const tab = () => {
     const hub = new TabHub({
       scope,
       locks,
-      BroadcastChannel: BroadcastChannel as unknown as ChannelConstructor,
+      BroadcastChannel: Channel,
       host: (stream, options) => {
         const host = new HostLink(options, stream);
         hosts.push(host);
@@ -333,6 +348,196 @@ describe('TabHub', () => {
     expect(hosts.every((host) => host.started && host.options.announce)).toBe(true);
     expect(opened.every((hub) => hub.role === 'solo')).toBe(true);
     expect(tabs).toHaveLength(2);
+  });
+});
+
+/**
+ * Web Locks whose answer to query() describes the moment it was asked but arrives only when the
+ * test lets it: a leader tab busy for seconds (a burst of events) reads the answer late.
+ */
+class SlowQueryLocks extends FakeLocks {
+  readonly #answers: (() => void)[] = [];
+  get asked(): number {
+    return this.#answers.length;
+  }
+  override query(): Promise<{ held: { name: string }[] }> {
+    const snapshot = super.query();
+    return new Promise((resolve) => this.#answers.push(() => void snapshot.then(resolve)));
+  }
+  answerAll(): void {
+    for (const answer of this.#answers.splice(0)) answer();
+  }
+}
+
+/** Web Locks that grant a tab's own lock only when the test says (a page still loading). */
+class LateTabLocks extends FakeLocks {
+  late = false;
+  readonly #waiting: (() => void)[] = [];
+  override request(name: string, callback: () => Promise<void>): Promise<void> {
+    if (!this.late || !name.startsWith('synap-chat:tab:')) return super.request(name, callback);
+    return new Promise((resolve, reject) => {
+      this.#waiting.push(() => void super.request(name, callback).then(resolve, reject));
+    });
+  }
+  grantLate(): void {
+    for (const grant of this.#waiting.splice(0)) grant();
+  }
+}
+
+describe('TabHub crash check', () => {
+  it("keeps relaying to a tab that joined while the leader's lock check was on its way (a reloaded tab)", async () => {
+    newScope();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const locks = new SlowQueryLocks();
+      const { hosts, tab } = browser(locks);
+      joinRoom(tab());
+      await waitFor(() => hosts.length === 1, 'the first tab leads and hosts the room');
+      hosts[0]!.open(0);
+      // The leader asks which tabs still hold their lock; the answer is taken now, read later.
+      vi.advanceTimersByTime(TAB_CHECK_MS);
+      expect(locks.asked).toBe(1);
+      // Meanwhile a tab opens (a reload): it holds its lock and joins the room.
+      const reloaded = joinRoom(tab());
+      await waitFor(() => reloaded.readys.length === 1, 'the reloaded tab is in the room');
+      locks.answerAll();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      hosts[0]!.deliver(0);
+      await waitFor(() => reloaded.offsets.length === 1, 'the event in the reloaded tab');
+      expect(reloaded.offsets).toEqual([0]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps relaying to a tab whose lock the browser lists only a while after it joined', async () => {
+    newScope();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const locks = new LateTabLocks();
+      const { hosts, tab } = browser(locks);
+      joinRoom(tab());
+      await waitFor(() => hosts.length === 1, 'the first tab leads and hosts the room');
+      hosts[0]!.open(0);
+      locks.late = true;
+      const reloaded = joinRoom(tab());
+      await waitFor(() => reloaded.readys.length === 1, 'the reloaded tab is in the room');
+      // Checked while its lock is not listed yet: it is still there.
+      vi.advanceTimersByTime(TAB_CHECK_MS);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      hosts[0]!.deliver(0);
+      await waitFor(() => reloaded.offsets.length === 1, 'the event in the reloaded tab');
+      // Its lock shows up: later checks find it held.
+      locks.grantLate();
+      for (let check = 0; check < 2; check += 1) {
+        vi.advanceTimersByTime(TAB_CHECK_MS);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      hosts[0]!.deliver(1);
+      await waitFor(() => reloaded.offsets.length === 2, 'events go on');
+      expect(reloaded.offsets).toEqual([0, 1]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lets go of a tab that is gone without a word (its lock is free)', async () => {
+    newScope();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const locks = new SlowQueryLocks();
+      const { hosts, tab } = browser(locks);
+      joinRoom(tab());
+      await waitFor(() => hosts.length === 1, 'the first tab leads and hosts the room');
+      // A tab that joined the room, then crashed: nothing said, its lock freed by the browser.
+      const ghost = new BroadcastChannel(`synap-chat:tabs:${scope}`);
+      ghost.postMessage([
+        {
+          t: 'join',
+          tab: 'ghost',
+          stream: 'chat-room',
+          attention: 'foreground',
+          createFirst: false,
+        },
+      ]);
+      ghost.close();
+      await waitFor(() => hosts[0]!.attention === 'foreground', 'the ghost joined');
+      // It spoke since the last check: spared once, then judged by its lock.
+      for (let check = 0; check < 2; check += 1) {
+        vi.advanceTimersByTime(TAB_CHECK_MS);
+        locks.answerAll();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await waitFor(() => hosts[0]!.attention === 'background', 'the ghost is let go');
+      expect(hosts[0]!.stops).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('TabHub handshake', () => {
+  it('shares one connection once its handshake comes back over the channel', async () => {
+    newScope();
+    const { hosts, tab } = browser();
+    const tabs = [tab(), tab()].map((hub) => joinRoom(hub));
+    await waitFor(() => opened.some((hub) => hub.isLeader), 'a leader');
+    await waitFor(() => hosts.length === 1 && hosts[0]!.started, 'one host');
+    hosts[0]!.open(3);
+    hosts[0]!.deliver(3);
+    await waitFor(() => tabs.every((t) => t.offsets.length === 1), 'the event in both tabs');
+    expect(hosts).toHaveLength(1);
+    expect(opened.filter((hub) => hub.isLeader)).toHaveLength(1);
+    expect(opened.some((hub) => hub.role === 'solo')).toBe(false);
+  });
+
+  it('runs each tab alone when its handshake never comes back (a channel that carries nothing)', async () => {
+    newScope();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { hosts, tab } = browser(new FakeLocks(), DeafChannel);
+      const tabs = [tab(), tab()].map((hub) => joinRoom(hub));
+      // Nobody stands for leader before the channel is proven: no tab waits on a deaf leader.
+      await Promise.resolve();
+      expect(opened.every((hub) => hub.role === 'electing')).toBe(true);
+      expect(hosts).toHaveLength(0);
+      vi.advanceTimersByTime(HANDSHAKE_TIMEOUT_MS);
+      expect(opened.every((hub) => hub.role === 'solo')).toBe(true);
+      // Each tab runs the room itself, says "joined" itself, and gets its events.
+      expect(hosts).toHaveLength(2);
+      expect(hosts.every((host) => host.started && host.options.announce)).toBe(true);
+      hosts[0]!.open(0);
+      hosts[0]!.deliver(0);
+      hosts[1]!.open(0);
+      hosts[1]!.deliver(0);
+      expect(tabs.map((t) => t.offsets)).toEqual([[0], [0]]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('TabHub without a lock of its own', () => {
+  it('runs alone when its own lock is refused, and never leads afterwards', async () => {
+    newScope();
+    class RefusingLocks extends FakeLocks {
+      override request(name: string, callback: () => Promise<void>): Promise<void> {
+        if (name.startsWith('synap-chat:tab:')) return Promise.reject(new Error('refused'));
+        return super.request(name, callback);
+      }
+    }
+    const { hosts, tab } = browser(new RefusingLocks());
+    const hub = tab();
+    const { offsets } = joinRoom(hub);
+    await waitFor(() => hub.role === 'solo', 'the tab runs alone');
+    expect(hosts).toHaveLength(1);
+    hosts[0]!.open(0);
+    hosts[0]!.deliver(0);
+    expect(offsets).toEqual([0]);
+    // The handshake comes back meanwhile: still alone, no second connection.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(hub.role).toBe('solo');
+    expect(hosts).toHaveLength(1);
   });
 });
 
