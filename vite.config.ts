@@ -67,7 +67,7 @@ function embeddedStandin(): Plugin {
  *   beside index.html; nothing else may be a manifest or a worker.
  * - Trusted Types: only Svelte's own policy (`svelte-trusted-html`, which it uses to build its
  *   templates) may feed HTML sinks, so any other innerHTML & co. throws in the page as well as
- *   being refused by the linter; and `synap-chat-sw` (src/lib/app-shell.ts), which vouches for
+ *   being refused by the linter; and `synap-chat-sw` (src/lib/device/app-shell.ts), which vouches for
  *   the one script URL the page needs, its service worker's, and refuses any other.
  * - `frame-ancestors` (who may frame the page) is ignored in a <meta> policy by design; it needs
  *   an HTTP header from the host (`Content-Security-Policy: frame-ancestors 'none'`).

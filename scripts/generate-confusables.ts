@@ -1,4 +1,4 @@
-// Writes src/lib/confusables.ts: the part of Unicode's confusable mappings (UTS #39,
+// Writes src/lib/text/confusables.ts: the part of Unicode's confusable mappings (UTS #39,
 // confusables.txt) that look-alike display names are made of, small enough to ship to every
 // user (the whole table is about 100 KB).
 //
@@ -17,7 +17,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/lib/confusables.ts');
+const OUT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../src/lib/text/confusables.ts',
+);
 const SCRIPTS = /^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Inherited}]$/u;
 
 function readMapping(file: string): Map<string, string> {

@@ -1,8 +1,8 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { registerAppShell, type TrustedTypesLike } from './lib/app-shell';
-import { browserNetworkMonitor } from './lib/network-monitor';
-import { SafeStorage } from './lib/safe-storage';
+import { registerAppShell, type TrustedTypesLike } from './lib/device/app-shell';
+import { browserNetworkMonitor } from './lib/feed/network-monitor';
+import { SafeStorage } from './lib/device/safe-storage';
 import { ChatApp } from './state/chat.svelte';
 
 /**

@@ -2,11 +2,11 @@
 // on 100,000 characters of hostile text, and the server list on a huge field. Their unit tests
 // check what comes out; how long it takes is measured here, where a slow machine reports a
 // slow figure instead of failing a test.
-import { formatMessage } from '../../src/lib/message-format';
-import { parseServerList } from '../../src/lib/server-list';
+import { formatMessage } from '../../src/lib/text/message-format';
+import { parseServerList } from '../../src/lib/servers/server-list';
 import { percentile, type Figures } from './report';
 
-/** The hostile message of test/unit/message-format.test.ts: every delimiter, interleaved. */
+/** The hostile message of test/unit/text/message-format.test.ts: every delimiter, interleaved. */
 function hostileMessage(length: number): string {
   const pieces = ['*', '_', '`', '``', '> ', '```js\n', '\n', 'a', ' ', 'https://x.test/_*', '@a'];
   let message = '';
@@ -54,6 +54,6 @@ export function parseFigures(figures: Figures, smoke: boolean): void {
     unit: 'ms',
     target: 500,
     kind: 'max',
-    note: 'In Node, the median of the runs: the four huge fields of test/unit/server-list.test.ts.',
+    note: 'In Node, the median of the runs: the four huge fields of test/unit/servers/server-list.test.ts.',
   });
 }

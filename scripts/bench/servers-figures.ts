@@ -4,7 +4,7 @@
 // requests per second counted at the stand-ins (polling, tab visible, quiet) and the
 // WebSockets the page holds open (WebSocket mode).
 import type { Page } from 'playwright-core';
-import { placeRoom } from '../../src/lib/placement';
+import { placeRoom } from '../../src/lib/servers/placement';
 import { startSynapStandin, type SynapStandin } from '../../test/standin/server';
 import { watchPaint } from './in-page';
 import {

@@ -1,11 +1,11 @@
 // The WebSocket-mode figures, measured in Node against the in-process stand-in over real
 // sockets: the library (RoomFeed, history, the codec), not the page.
 import WebSocket from 'ws';
-import { decodeChatEvent, messagePublication } from '../../src/lib/chat-events';
-import { loadHistory } from '../../src/lib/history';
-import { RoomFeed } from '../../src/lib/room-feed';
-import type { WebSocketConstructor } from '../../src/lib/socket-transport';
-import { SynapRest, type StreamEvent } from '../../src/lib/synap-rest';
+import { decodeChatEvent, messagePublication } from '../../src/lib/room/chat-events';
+import { loadHistory } from '../../src/lib/room/history-reader';
+import { RoomFeed } from '../../src/lib/feed/room-feed';
+import type { WebSocketConstructor } from '../../src/lib/synap/socket-transport';
+import { SynapRest, type StreamEvent } from '../../src/lib/synap/rest';
 import type { SynapStandin } from '../../test/standin/server';
 import { percentile, type Figures } from './report';
 

@@ -17,7 +17,7 @@
 // stand-in's RoomStore (see appendDirect), which stores exactly what a REST publish would.
 import { Agent, request as httpRequest } from 'node:http';
 import type { BrowserContext, Page } from 'playwright-core';
-import { SynapRest } from '../../src/lib/synap-rest';
+import { SynapRest } from '../../src/lib/synap/rest';
 import { RoomStore } from '../../test/standin/rooms';
 import { parsePublishBody, serializeJson } from '../../test/standin/serde-json';
 import { STANDIN_DEFAULTS, startSynapStandin, type SynapStandin } from '../../test/standin/server';

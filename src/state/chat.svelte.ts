@@ -1,45 +1,49 @@
 // The app as a whole: settings, the server, the joined rooms and which one is on screen.
 import { createContext } from 'svelte';
-import { CursorStore } from '../lib/cursor-store';
-import type { NetworkMonitor } from '../lib/network-monitor';
-import type { WebSocketConstructor } from '../lib/socket-transport';
+import { CursorStore } from '../lib/device/cursor-store';
+import type { NetworkMonitor } from '../lib/feed/network-monitor';
+import type { WebSocketConstructor } from '../lib/synap/socket-transport';
 import {
   hashForRoom,
   roomIdFromHash,
   roomIdProblem,
   roomIdsFromStreams,
   streamName,
-} from '../lib/room-names';
-import { FrequentEmoji } from '../lib/frequent-emoji';
-import type { SafeStorage } from '../lib/safe-storage';
-import { deviceId, subscriberIdFor } from '../lib/subscriber-id';
-import { SynapError, SynapRest } from '../lib/synap-rest';
-import { OFFLINE_ROOM_LIST, describeServerError } from '../lib/server-problem';
-import { SentLog } from '../lib/sent-log';
-import { outboxKey } from '../lib/room-link';
-import { readOutgoing } from '../lib/outbox';
-import { closingGoodbye, sayGoodbye } from '../lib/farewell';
+} from '../lib/servers/room-names';
+import { FrequentEmoji } from '../lib/device/frequent-emoji';
+import type { SafeStorage } from '../lib/device/safe-storage';
+import { deviceId, subscriberIdFor } from '../lib/synap/subscriber-id';
+import { SynapError, SynapRest } from '../lib/synap/rest';
+import { OFFLINE_ROOM_LIST, describeServerError } from '../lib/servers/server-problem';
+import { SentLog } from '../lib/room/sent-log';
+import { outboxKey } from '../lib/room/room-link';
+import { readOutgoing } from '../lib/room/outbox';
+import { closingGoodbye, sayGoodbye } from '../lib/app/farewell';
 import {
   carriesRooms,
   setAsideReason,
   unsentSetAside,
   type UnsentSetAside,
-} from '../lib/unsent-set-aside';
-import type { MovedFrom } from '../lib/moved-history';
-import type { RoomNews } from '../lib/room-session';
-import { ServerConnection } from '../lib/server-connection';
-import { parseServerList, serverForRoom, type ServerEntry } from '../lib/server-list';
-import { mergeRoomLists, unhealthyServers, type UnhealthyServer } from '../lib/server-rooms';
+} from '../lib/app/unsent-set-aside';
+import type { MovedFrom } from '../lib/room/moved-history';
+import type { RoomNews } from '../lib/room/room-session';
+import { ServerConnection } from '../lib/servers/server-connection';
+import { parseServerList, serverForRoom, type ServerEntry } from '../lib/servers/server-list';
+import {
+  mergeRoomLists,
+  unhealthyServers,
+  type UnhealthyServer,
+} from '../lib/servers/server-rooms';
 import {
   DesktopNotifier,
   NotificationPreferences,
   shouldNotify,
   type NotificationConstructorLike,
   type NotifyLevel,
-} from '../lib/notifications';
-import { DraftStore } from '../lib/drafts';
-import { followJoined, joinedChange, joinedKey, readJoined } from '../lib/joined-rooms';
-import type { ChannelConstructor, LocksLike } from '../lib/tab-hub';
+} from '../lib/device/desktop-notifications';
+import { DraftStore } from '../lib/device/drafts';
+import { followJoined, joinedChange, joinedKey, readJoined } from '../lib/app/joined-rooms';
+import type { ChannelConstructor, LocksLike } from '../lib/tabs/tab-hub';
 import { RoomState } from './room.svelte';
 import { SettingsStore, type ChatSettings } from './settings.svelte';
 

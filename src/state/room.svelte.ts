@@ -1,17 +1,17 @@
 // One joined room for the components: the latest RoomView of its RoomSession in $state, and
 // the user's commands passed on. The room's logic lives in src/lib (room-session.ts for what
 // is shown, room-link.ts for the connection); this class only makes it reactive.
-import type { ChatMessage, ComposerMode } from '../lib/chat-model';
-import type { CursorStore } from '../lib/cursor-store';
-import type { DraftStore } from '../lib/drafts';
-import type { Goodbye, RoomLink } from '../lib/room-link';
-import { RoomSearch, type SearchSnapshot } from '../lib/room-search';
-import type { MovedFrom } from '../lib/moved-history';
-import { RoomSession, type RoomNews, type RoomView } from '../lib/room-session';
-import { streamName } from '../lib/room-names';
-import type { SafeStorage } from '../lib/safe-storage';
-import type { SentLog } from '../lib/sent-log';
-import type { SynapRest } from '../lib/synap-rest';
+import type { ChatMessage, ComposerMode } from '../lib/timeline/entries';
+import type { CursorStore } from '../lib/device/cursor-store';
+import type { DraftStore } from '../lib/device/drafts';
+import type { Goodbye, RoomLink } from '../lib/room/room-link';
+import { RoomSearch, type SearchSnapshot } from '../lib/room/room-search';
+import type { MovedFrom } from '../lib/room/moved-history';
+import { RoomSession, type RoomNews, type RoomView } from '../lib/room/room-session';
+import { streamName } from '../lib/servers/room-names';
+import type { SafeStorage } from '../lib/device/safe-storage';
+import type { SentLog } from '../lib/room/sent-log';
+import type { SynapRest } from '../lib/synap/rest';
 
 export interface RoomDeps {
   rest: SynapRest;

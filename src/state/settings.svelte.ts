@@ -1,8 +1,8 @@
 // The user's settings: who they are, which Synap they talk to, and how rooms are named.
-import { DEFAULT_ROOM_PREFIX } from '../lib/room-names';
-import type { SafeStorage } from '../lib/safe-storage';
-import type { ChatSettings } from '../lib/settings-validation';
-import { parseThemeChoice, type ThemeChoice } from '../lib/theme';
+import { DEFAULT_ROOM_PREFIX } from '../lib/servers/room-names';
+import type { SafeStorage } from '../lib/device/safe-storage';
+import type { ChatSettings } from '../lib/servers/settings-validation';
+import { parseThemeChoice, type ThemeChoice } from '../lib/device/theme';
 
 export type { ChatSettings, ThemeChoice };
 

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import ReactionChips from '../../src/components/ReactionChips.svelte';
-import type { Reaction } from '../../src/lib/chat-model';
+import type { Reaction } from '../../src/lib/timeline/entries';
 
 const strip = (text: string | null) => (text ?? '').replace(/[\u2068\u2069]/g, '');
 

@@ -2,7 +2,7 @@ import { cleanup, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import RoomSwitcher from '../../src/components/RoomSwitcher.svelte';
-import type { SwitchRoom } from '../../src/lib/quick-switch';
+import type { SwitchRoom } from '../../src/lib/app/quick-switch';
 import { switchRoom as room } from '../unit/helpers';
 import { polyfillDialog } from './dialog-polyfill';
 

@@ -6,7 +6,7 @@ import {
   SEARCH_TYPING_PAUSE_MS,
   type SearchResult,
   type SearchStatus,
-} from '../../src/lib/room-search';
+} from '../../src/lib/room/room-search';
 
 const SENT_MS = Date.UTC(2024, 2, 5, 14, 5);
 

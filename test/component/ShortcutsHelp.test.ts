@@ -2,7 +2,7 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import ShortcutsHelp from '../../src/components/ShortcutsHelp.svelte';
-import { SHORTCUTS } from '../../src/lib/shortcuts';
+import { SHORTCUTS } from '../../src/lib/app/shortcuts';
 import { polyfillDialog } from './dialog-polyfill';
 
 beforeAll(polyfillDialog);

@@ -1,7 +1,7 @@
 import { fireEvent, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { TimelineEntry } from '../../src/lib/chat-model';
+import type { TimelineEntry } from '../../src/lib/timeline/entries';
 import { message, stubScrollMetrics, systemLine } from './fixtures';
 import { renderTimeline, ROW_PX, settle, useVirtualLayout, VIEWPORT_PX } from './timeline-harness';
 

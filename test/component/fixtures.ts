@@ -1,4 +1,4 @@
-import type { ChatMessage, SystemLine } from '../../src/lib/chat-model';
+import type { ChatMessage, SystemLine } from '../../src/lib/timeline/entries';
 
 let nextOffset = 100;
 

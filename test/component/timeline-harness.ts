@@ -6,7 +6,7 @@ import { render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { afterEach, beforeEach, vi } from 'vitest';
 import Timeline from '../../src/components/Timeline.svelte';
-import type { TimelineEntry } from '../../src/lib/chat-model';
+import type { TimelineEntry } from '../../src/lib/timeline/entries';
 
 /** The height the log reports. */
 export const VIEWPORT_PX = 2_400;

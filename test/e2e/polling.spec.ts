@@ -3,7 +3,7 @@
 import {
   FIRST_SOCKET_PROBE_MS,
   UPGRADE_FAILURES_BEFORE_POLLING,
-} from '../../src/lib/transport-policy';
+} from '../../src/lib/synap/transport-policy';
 import {
   DELIVERY_TIMEOUT_MS,
   expect,

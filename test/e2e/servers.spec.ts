@@ -5,7 +5,7 @@
 // shown above one "Moved here from …" line. Every server is a private stand-in of the test's
 // mode, so stopping one disturbs no other test.
 import type { Page } from '@playwright/test';
-import { placeRoom } from '../../src/lib/placement';
+import { placeRoom } from '../../src/lib/servers/placement';
 import {
   DELIVERY_TIMEOUT_MS,
   expect,

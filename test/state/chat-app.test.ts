@@ -1,8 +1,8 @@
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../src/lib/chat-model';
-import { SafeStorage } from '../../src/lib/safe-storage';
-import { SynapRest } from '../../src/lib/synap-rest';
+import type { ChatMessage } from '../../src/lib/timeline/entries';
+import { SafeStorage } from '../../src/lib/device/safe-storage';
+import { SynapRest } from '../../src/lib/synap/rest';
 import { ChatApp } from '../../src/state/chat.svelte';
 import type { ChatSettings } from '../../src/state/settings.svelte';
 import { startSynapStandin, type SynapStandin } from '../standin/server';

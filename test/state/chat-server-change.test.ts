@@ -2,11 +2,11 @@
 // and what becomes of unsent messages when the server changes.
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { NetworkMonitor } from '../../src/lib/network-monitor';
-import type { ChannelConstructor, LocksLike } from '../../src/lib/tab-hub';
-import { outboxKey } from '../../src/lib/room-link';
-import { SafeStorage } from '../../src/lib/safe-storage';
-import { SynapRest } from '../../src/lib/synap-rest';
+import type { NetworkMonitor } from '../../src/lib/feed/network-monitor';
+import type { ChannelConstructor, LocksLike } from '../../src/lib/tabs/tab-hub';
+import { outboxKey } from '../../src/lib/room/room-link';
+import { SafeStorage } from '../../src/lib/device/safe-storage';
+import { SynapRest } from '../../src/lib/synap/rest';
 import { ChatApp } from '../../src/state/chat.svelte';
 import type { ChatSettings } from '../../src/state/settings.svelte';
 import { startSynapStandin, type SynapStandin } from '../standin/server';

@@ -2,10 +2,10 @@
 // "Forget this device" leaves nothing behind, and the theme is remembered per device.
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { outboxKey } from '../../src/lib/room-link';
-import { SafeStorage } from '../../src/lib/safe-storage';
-import { SynapRest } from '../../src/lib/synap-rest';
-import type { NotificationConstructorLike } from '../../src/lib/notifications';
+import { outboxKey } from '../../src/lib/room/room-link';
+import { SafeStorage } from '../../src/lib/device/safe-storage';
+import { SynapRest } from '../../src/lib/synap/rest';
+import type { NotificationConstructorLike } from '../../src/lib/device/desktop-notifications';
 import { ChatApp } from '../../src/state/chat.svelte';
 import type { ChatSettings } from '../../src/state/settings.svelte';
 import { startSynapStandin, type SynapStandin } from '../standin/server';

@@ -3,10 +3,10 @@
 // the "no longer available" banner of a jump that failed goes once a later jump works.
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../src/lib/chat-model';
-import { SafeStorage } from '../../src/lib/safe-storage';
-import { SynapRest } from '../../src/lib/synap-rest';
-import { TIMELINE_WINDOW_ENTRIES } from '../../src/lib/timeline-model';
+import type { ChatMessage } from '../../src/lib/timeline/entries';
+import { SafeStorage } from '../../src/lib/device/safe-storage';
+import { SynapRest } from '../../src/lib/synap/rest';
+import { TIMELINE_WINDOW_ENTRIES } from '../../src/lib/timeline/timeline-model';
 import { ChatApp } from '../../src/state/chat.svelte';
 import type { RoomState } from '../../src/state/room.svelte';
 import { startSynapStandin, type SynapStandin } from '../standin/server';

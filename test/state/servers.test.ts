@@ -1,9 +1,9 @@
 // Rooms over several Synap servers: placement, the merged room list, a server down, a move.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../src/lib/chat-model';
-import { placeRoom } from '../../src/lib/placement';
-import { SafeStorage } from '../../src/lib/safe-storage';
-import { SynapRest } from '../../src/lib/synap-rest';
+import type { ChatMessage } from '../../src/lib/timeline/entries';
+import { placeRoom } from '../../src/lib/servers/placement';
+import { SafeStorage } from '../../src/lib/device/safe-storage';
+import { SynapRest } from '../../src/lib/synap/rest';
 import { ChatApp } from '../../src/state/chat.svelte';
 import type { RoomState } from '../../src/state/room.svelte';
 import type { ChatSettings } from '../../src/state/settings.svelte';

@@ -2,7 +2,7 @@
 // the way the browser tells a tab (a `storage` event in every other tab, none in the writer).
 import { flushSync } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SafeStorage, type StorageLike } from '../../src/lib/safe-storage';
+import { SafeStorage, type StorageLike } from '../../src/lib/device/safe-storage';
 import { ChatApp } from '../../src/state/chat.svelte';
 import { startSynapStandin, type SynapStandin } from '../standin/server';
 import { MapStorage, NodeWebSocket, waitFor } from '../unit/helpers';

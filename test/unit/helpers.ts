@@ -1,8 +1,8 @@
 // Shared test plumbing for the client library against the in-process stand-in.
 import WebSocket from 'ws';
-import type { SwitchRoom } from '../../src/lib/quick-switch';
-import type { StorageLike } from '../../src/lib/safe-storage';
-import type { WebSocketConstructor } from '../../src/lib/socket-transport';
+import type { SwitchRoom } from '../../src/lib/app/quick-switch';
+import type { StorageLike } from '../../src/lib/device/safe-storage';
+import type { WebSocketConstructor } from '../../src/lib/synap/socket-transport';
 
 /** Node 20 has no global WebSocket: the `ws` package stands in, over real sockets. */
 export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;

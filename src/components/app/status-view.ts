@@ -1,5 +1,5 @@
 // What the header's connection status shows for a room's feed state.
-import type { FeedState } from '../../lib/room-feed';
+import type { FeedState } from '../../lib/feed/room-feed';
 import type { ConnectionStatusView } from '../ConnectionStatus.svelte';
 
 /** `apiKeyGiven`: the room's server was given a key (a 401 then means a wrong one). */

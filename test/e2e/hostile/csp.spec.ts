@@ -64,7 +64,7 @@ test('the built page has a strict CSP that allows exactly its inline script and 
   expect(policy.get('base-uri')).toEqual(["'none'"]);
   expect(policy.get('form-action')).toEqual(["'none'"]);
   expect(policy.get('require-trusted-types-for')).toEqual(["'script'"]);
-  // Svelte's templates, and the service worker's one script URL (src/lib/app-shell.ts).
+  // Svelte's templates, and the service worker's one script URL (src/lib/device/app-shell.ts).
   expect(policy.get('trusted-types')).toEqual(['svelte-trusted-html', 'synap-chat-sw']);
   for (const [directive, sources] of policy) {
     expect(sources, directive).not.toContain("'unsafe-inline'");

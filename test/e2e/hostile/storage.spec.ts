@@ -1,5 +1,5 @@
 // Hostile input, part 4: browser storage that is full, blocked or corrupted. The app must
-// still chat, and say what it cannot remember (src/lib/safe-storage.ts).
+// still chat, and say what it cannot remember (src/lib/device/safe-storage.ts).
 import {
   expect,
   publishViaRest,

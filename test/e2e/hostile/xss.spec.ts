@@ -3,13 +3,13 @@
 // types and room names, both as the seed's JSON strings and as objects. One receiving user,
 // in real Chromium with the built app (and its Content-Security-Policy), must run none of it,
 // load nothing, get no markup from it, and show message text as text (light formatting such as
-// *bold* at most: see src/lib/message-format.ts).
+// *bold* at most: see src/lib/text/message-format.ts).
 import { publishViaRest, roomsNav, test, expect, timeline, DELIVERY_TIMEOUT_MS } from '../fixtures';
 import { checkTrapsArmed, startChatting, trapReport, trappedContext } from './page-trap';
 import { writeHostileSummary } from './summary';
 import { EVALUATION_PROBES, XSS_VECTORS, type XssVector } from './xss-vectors';
-import { roomIdProblem } from '../../../src/lib/room-names';
-import { plainText } from '../../../src/lib/message-format';
+import { roomIdProblem } from '../../../src/lib/servers/room-names';
+import { plainText } from '../../../src/lib/text/message-format';
 
 const delivered = { timeout: DELIVERY_TIMEOUT_MS };
 const BATCH = 8;
